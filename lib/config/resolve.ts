@@ -1,0 +1,293 @@
+/**
+ * Turns a validated config into its resolved form: every default applied, so the constructs, the
+ * canary and the CLI never repeat the defaulting rules.
+ */
+import type { z } from 'zod';
+import {
+  type Assertion,
+  configInputSchema,
+  DEFAULT_ALARM,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_SCHEDULE,
+  DEFAULT_SEVERITY,
+  DEFAULT_TIMEOUT_MS,
+  type httpMonitorSchema,
+  type MonitorInput,
+  type SecretRef,
+  type Severity,
+  type Subscribers,
+  type VigilConfigInput,
+} from './schema.ts';
+
+type HttpMonitorParsed = z.output<typeof httpMonitorSchema>;
+
+/** Fields every resolved monitor carries, whatever its kind. */
+export interface ResolvedMonitorBase {
+  readonly name: string;
+  readonly service: string;
+  readonly description?: string;
+  readonly severity: Severity;
+  readonly schedule: string;
+  readonly alarm: { readonly datapointsToAlarm: number; readonly evaluationPeriods: number };
+  readonly runbook?: string;
+  readonly enabled: boolean;
+}
+
+/** An HTTP monitor with every default applied. */
+export interface HttpMonitor extends ResolvedMonitorBase {
+  readonly kind: 'http';
+  readonly url: string;
+  readonly method: NonNullable<HttpMonitorParsed['method']>;
+  readonly headers: Readonly<Record<string, string | SecretRef>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+  readonly maxBodyBytes: number;
+  readonly retryNetworkErrors: boolean;
+  /** Expected status codes; empty means any 2xx. */
+  readonly expectStatus: readonly number[];
+  readonly maxLatencyMs?: number;
+  readonly assertions: readonly Assertion[];
+  readonly componentMetrics: boolean | readonly string[];
+}
+
+/** Every monitor kind, resolved. Later kinds join this union. */
+export type Monitor = HttpMonitor;
+
+export interface VigilConfig {
+  readonly project: string;
+  readonly paging: Readonly<Record<Severity, Subscribers>>;
+  readonly logRetentionDays: number;
+  readonly monitors: readonly Monitor[];
+}
+
+type Defaults = NonNullable<VigilConfigInput['defaults']>;
+
+/** Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`. */
+export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monitor {
+  const base: ResolvedMonitorBase = {
+    name: m.name,
+    service: m.service ?? m.name,
+    ...(m.description !== undefined && { description: m.description }),
+    severity: m.severity ?? defaults.severity ?? DEFAULT_SEVERITY,
+    schedule: m.schedule ?? defaults.schedule ?? DEFAULT_SCHEDULE,
+    alarm: { ...DEFAULT_ALARM, ...defaults.alarm, ...m.alarm },
+    ...(m.runbook !== undefined && { runbook: m.runbook }),
+    enabled: m.enabled ?? true,
+  };
+  switch (m.kind) {
+    case 'http':
+      return {
+        ...base,
+        kind: 'http',
+        url: m.url,
+        method: m.method ?? 'GET',
+        headers: m.headers ?? {},
+        ...(m.body !== undefined && { body: m.body }),
+        timeoutMs: m.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxRedirects: m.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+        maxBodyBytes: m.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        retryNetworkErrors: m.retryNetworkErrors ?? true,
+        expectStatus: m.expectStatus ?? [],
+        ...(m.maxLatencyMs !== undefined && { maxLatencyMs: m.maxLatencyMs }),
+        assertions: m.assertions ?? [],
+        componentMetrics: m.componentMetrics ?? false,
+      };
+  }
+}
+
+/** A config problem: where it is and what to do about it. */
+export interface ConfigIssue {
+  /** e.g. "monitors[2].schedule" */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Thrown for an invalid config; its message lists every issue, one per line, path first. */
+export class ConfigError extends Error {
+  constructor(
+    readonly issues: readonly ConfigIssue[],
+    readonly source?: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${source ? `${source}: ` : ''}invalid Vigil config (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issues
+        .map((i) => `  - ${i.path ? `${i.path}: ` : ''}${i.message}`)
+        .join('\n')}`,
+      options,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** `["monitors", 2, "headers", "x-api-key"]` -> `monitors[2].headers["x-api-key"]` */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out ? `.${key}` : key;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out;
+}
+
+/** Levenshtein distance, for "did you mean" hints on unknown fields. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function suggest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestScore = Number.POSITIVE_INFINITY;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestScore) {
+      best = k;
+      bestScore = d;
+    }
+  }
+  return best !== undefined && bestScore <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * Known keys of the object at `path`, found by walking the schema alongside the input (so a
+ * monitor's keys come from its own kind), for "did you mean" hints.
+ */
+function knownKeysAt(input: unknown, path: readonly PropertyKey[]): string[] {
+  let schema: z.ZodType | undefined = configInputSchema;
+  let node: unknown = input;
+  const step = (s: z.ZodType | undefined, value: unknown): z.ZodType | undefined => {
+    // Peel wrappers: optional, refinements (zod 4 keeps them on the same schema), unions by best fit.
+    let cur: unknown = s;
+    for (let guard = 0; guard < 10 && cur; guard++) {
+      const def = (cur as { def?: { type?: string } }).def;
+      if (def?.type === 'optional' || def?.type === 'nullable' || def?.type === 'default') {
+        cur = (def as unknown as { innerType: z.ZodType }).innerType;
+      } else if (def?.type === 'union') {
+        const options = (def as unknown as { options: z.ZodType[] }).options;
+        const kind = (value as { kind?: unknown } | undefined)?.kind;
+        cur =
+          options.find((o) => {
+            const shape = (o as unknown as { shape?: Record<string, z.ZodType> }).shape;
+            const lit = shape?.kind as unknown as { def?: { values?: unknown[] } } | undefined;
+            return lit?.def?.values?.includes(kind);
+          }) ??
+          options.find((o) => {
+            const shape = (o as unknown as { shape?: Record<string, unknown> }).shape;
+            return shape && value && typeof value === 'object' && Object.keys(value).some((k) => k in shape);
+          }) ??
+          options[0];
+      } else break;
+    }
+    return cur as z.ZodType | undefined;
+  };
+  for (const key of path) {
+    schema = step(schema, node);
+    const def = (schema as unknown as { def?: { type?: string } } | undefined)?.def;
+    if (def?.type === 'object')
+      schema = (schema as unknown as { shape: Record<string, z.ZodType> }).shape[key as string];
+    else if (def?.type === 'array') schema = (def as unknown as { element: z.ZodType }).element;
+    else if (def?.type === 'record') schema = (def as unknown as { valueType: z.ZodType }).valueType;
+    else return [];
+    node =
+      node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as string] : undefined;
+  }
+  schema = step(schema, node);
+  const shape = (schema as unknown as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+/** Converts zod issues into {@link ConfigIssue}s with a fix in every message. */
+export function toConfigIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeysAt(input, issue.path);
+      for (const key of issue.keys) {
+        const hint = suggest(key, known);
+        out.push({
+          path: formatPath([...issue.path, key]),
+          message: `unknown field${hint ? `; did you mean "${hint}"?` : known.length ? `; known fields: ${known.join(', ')}` : '; remove it'}`,
+        });
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_type') {
+      const received = describe(valueAt(input, issue.path));
+      const message =
+        received === 'undefined'
+          ? `is required (expected ${issue.expected})`
+          : `expected ${issue.expected}, got ${received}${issue.expected === 'number' && typeof valueAt(input, issue.path) === 'string' ? '; write the number without quotes' : ''}`;
+      out.push({ path: formatPath(issue.path), message });
+      continue;
+    }
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      // A secret or header value: report the branch that got furthest (fewest issues).
+      const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
+      const bestIssues = best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
+      const nested = toConfigIssues({ issues: bestIssues } as unknown as z.ZodError, input);
+      if (
+        nested.length > 0 &&
+        !bestIssues.every((i) => i.code === 'invalid_type' || i.code === 'unrecognized_keys')
+      ) {
+        out.push(...nested);
+        continue;
+      }
+    }
+    out.push({ path: formatPath(issue.path), message: issue.message });
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let node: unknown = input;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<PropertyKey, unknown>)[key as string];
+  }
+  return node;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
+
+/**
+ * Validates and resolves a config. Throws {@link ConfigError} naming every problem's path and fix;
+ * never returns a partly valid config.
+ */
+export function parseConfig(input: unknown, source?: string): VigilConfig {
+  const parsed = configInputSchema.safeParse(input);
+  if (!parsed.success)
+    throw new ConfigError(toConfigIssues(parsed.error, input), source, { cause: parsed.error });
+  const c = parsed.data;
+  const defaults = c.defaults ?? {};
+  return {
+    project: c.project,
+    paging: {
+      P1: c.paging?.P1 ?? {},
+      P2: c.paging?.P2 ?? {},
+      P3: c.paging?.P3 ?? {},
+      P4: c.paging?.P4 ?? {},
+    },
+    logRetentionDays: c.logRetentionDays ?? 30,
+    monitors: c.monitors.map((m) => resolveMonitor(m, defaults)),
+  };
+}
