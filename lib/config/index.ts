@@ -1,4 +1,5 @@
 export { defineConfig } from './define.ts';
+export { type CanaryEvent, canaryEventSchema, parseCanaryEvent, toCanaryEvent } from './events.ts';
 export { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile } from './load.ts';
 export * from './resolve.ts';
 export * from './schema.ts';

@@ -1,0 +1,249 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  canaryEventSchema,
+  loadConfig,
+  parseCanaryEvent,
+  parseConfig,
+  rateSeconds,
+  toCanaryEvent,
+} from '../../lib/config/index.ts';
+
+const http = (over: Record<string, unknown> = {}) => ({
+  name: 'madef-api-health',
+  kind: 'http',
+  url: 'https://madef.example.com/api/health',
+  ...over,
+});
+
+/** The issues a config produces, as "path: message" lines. */
+function problems(input: unknown): string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config validation names the path and the fix', () => {
+  it('rejects an unknown field and suggests the known one', () => {
+    expect(problems({ project: 'x', monitors: [http({ timeoutMS: 500 })] })).toEqual([
+      'monitors[0].timeoutMS: unknown field; did you mean "timeoutMs"?',
+    ]);
+  });
+
+  it('rejects an unknown top-level field', () => {
+    expect(problems({ project: 'x', monitor: [], monitors: [http()] })).toEqual([
+      'monitor: unknown field; did you mean "monitors"?',
+    ]);
+  });
+
+  it('rejects a bad URL', () => {
+    expect(problems({ project: 'x', monitors: [http({ url: 'madef.example.com/api/health' })] })).toEqual([
+      'monitors[0].url: "madef.example.com/api/health" is not a URL; use e.g. "https://api.example.com/health"',
+    ]);
+  });
+
+  it('rejects a non-HTTP URL and embedded credentials', () => {
+    expect(problems({ project: 'x', monitors: [http({ url: 'ftp://a.example.com/' })] })).toEqual([
+      'monitors[0].url: ftp: is not supported; use an http:// or https:// URL',
+    ]);
+    expect(problems({ project: 'x', monitors: [http({ url: 'https://u:p@a.example.com/' })] })[0]).toMatch(
+      /^monitors\[0\]\.url: must not embed credentials; put them in a header/,
+    );
+  });
+
+  it('rejects a threshold of the wrong type and says to drop the quotes', () => {
+    expect(problems({ project: 'x', monitors: [http({ maxLatencyMs: '500' })] })).toEqual([
+      'monitors[0].maxLatencyMs: expected number, got the string "500"; write the number without quotes',
+    ]);
+    expect(
+      problems({
+        project: 'x',
+        monitors: [http({ assertions: [{ path: 'checks.memory.percentage', lt: '85' }] })],
+      }),
+    ).toEqual([
+      'monitors[0].assertions[0].lt: expected number, got the string "85"; write the number without quotes',
+    ]);
+  });
+
+  it('rejects a duplicate monitor name, pointing at the second one', () => {
+    expect(problems({ project: 'x', monitors: [http(), http({ url: 'https://b.example.com/' })] })).toEqual([
+      'monitors[1].name: "madef-api-health" is already the name of monitors[0]; monitor names must be unique',
+    ]);
+  });
+
+  it('rejects a schedule under one minute', () => {
+    expect(problems({ project: 'x', monitors: [http({ schedule: 'rate(30 seconds)' })] })).toEqual([
+      `monitors[0].schedule: rate(30 seconds) is below EventBridge Scheduler's 1-minute minimum; use "rate(1 minute)"`,
+    ]);
+    expect(problems({ project: 'x', defaults: { schedule: 'rate(0 minutes)' }, monitors: [http()] })).toEqual(
+      ['defaults.schedule: rate(0 minutes) must be at least 1; use "rate(1 minute)"'],
+    );
+  });
+
+  it('rejects schedule spellings EventBridge would refuse at deploy time', () => {
+    expect(problems({ project: 'x', monitors: [http({ schedule: 'rate(5 minute)' })] })).toEqual([
+      'monitors[0].schedule: rate(5 minute): EventBridge wants the plural unit; use "rate(5 minutes)"',
+    ]);
+    expect(problems({ project: 'x', monitors: [http({ schedule: 'every minute' })] })).toEqual([
+      'monitors[0].schedule: "every minute" is not a schedule; use "rate(1 minute)", "rate(5 minutes)" or "cron(...)"',
+    ]);
+  });
+
+  it('rejects an unknown monitor kind', () => {
+    expect(problems({ project: 'x', monitors: [http({ kind: 'htp' })] })).toEqual([
+      'monitors[0].kind: kind "htp" is not a monitor kind; use "http"',
+    ]);
+  });
+
+  it('rejects an assertion with no operator or two operators', () => {
+    const lines = problems({
+      project: 'x',
+      monitors: [http({ assertions: [{ path: 'checks.database.status' }, { path: 'a', lt: 1, gt: 2 }] })],
+    });
+    expect(lines[0]).toMatch(/^monitors\[0\]\.assertions\[0\]: needs one operator: equals, oneOf/);
+    expect(lines[1]).toBe(
+      'monitors[0].assertions[1]: has lt and gt; use exactly one operator per assertion (add a second assertion for the other)',
+    );
+  });
+
+  it('rejects a header secret written the wrong way, naming the header', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [http({ headers: { authorization: { ssmParam: '/vigil/token' } } })],
+      }),
+    ).toEqual([
+      'monitors[0].headers.authorization: must be plain text, { ssmParameter: "/vigil/app/token" } or { secretsManager: "vigil/app/token", jsonKey?: "token" } (each with an optional prefix such as "Bearer ")',
+    ]);
+  });
+
+  it('rejects M of N with M over N, from defaults too', () => {
+    expect(problems({ project: 'x', monitors: [http({ alarm: { datapointsToAlarm: 4 } })] })).toEqual([
+      'monitors[0].alarm.datapointsToAlarm: 4 is more than evaluationPeriods (3); M of N needs M <= N',
+    ]);
+  });
+
+  it('rejects bad subscribers under their severity', () => {
+    expect(
+      problems({
+        project: 'x',
+        paging: { P1: { email: ['oncall'], sms: ['5555550100'] } },
+        monitors: [http()],
+      }),
+    ).toEqual([
+      'paging.P1.email[0]: must be an email address, e.g. "oncall@example.com"',
+      'paging.P1.sms[0]: must be an E.164 phone number, e.g. "+15555550100"',
+    ]);
+  });
+
+  it('reports every problem at once, so nothing is lost between fixes', () => {
+    const lines = problems({
+      project: 'x',
+      monitors: [http({ url: 'nope', timeoutMs: 10 }), http({ name: 'Bad Name', severity: 'P5' })],
+    });
+    expect(lines.map((l) => l.split(':')[0])).toEqual([
+      'monitors[0].url',
+      'monitors[0].timeoutMs',
+      'monitors[1].name',
+      'monitors[1].severity',
+    ]);
+  });
+});
+
+describe('config resolution', () => {
+  it('applies the documented defaults', () => {
+    const config = parseConfig({ project: 'x', monitors: [http()] });
+    expect(config.monitors[0]).toMatchObject({
+      service: 'madef-api-health',
+      severity: 'P2',
+      schedule: 'rate(1 minute)',
+      alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+      method: 'GET',
+      timeoutMs: 10_000,
+      maxRedirects: 5,
+      maxBodyBytes: 1_048_576,
+      retryNetworkErrors: true,
+      expectStatus: [],
+      enabled: true,
+    });
+    expect(config.logRetentionDays).toBe(30);
+  });
+
+  it('lets config defaults and the monitor override in that order', () => {
+    const config = parseConfig({
+      project: 'x',
+      defaults: { severity: 'P3', alarm: { evaluationPeriods: 5 }, timeoutMs: 4_000 },
+      monitors: [http({ severity: 'P1', alarm: { datapointsToAlarm: 3 } })],
+    });
+    expect(config.monitors[0]).toMatchObject({
+      severity: 'P1',
+      alarm: { datapointsToAlarm: 3, evaluationPeriods: 5 },
+      timeoutMs: 4_000,
+    });
+  });
+
+  it('round-trips a resolved monitor through the canary event schema', () => {
+    const [monitor] = parseConfig({
+      project: 'x',
+      monitors: [
+        http({
+          headers: { authorization: { secretsManager: 'vigil/madef', jsonKey: 'token', prefix: 'Bearer ' } },
+          assertions: [{ path: 'checks.database.status', equals: 'ok' }],
+          componentMetrics: ['database'],
+        }),
+      ],
+    }).monitors;
+    if (!monitor) throw new Error('no monitor');
+    const event = JSON.parse(JSON.stringify(toCanaryEvent(monitor)));
+    expect(canaryEventSchema.safeParse(event).success).toBe(true);
+    expect(parseCanaryEvent(event)).toEqual(monitor);
+  });
+
+  it('computes the seconds between rate() runs', () => {
+    expect(rateSeconds('rate(1 minute)')).toBe(60);
+    expect(rateSeconds('rate(5 minutes)')).toBe(300);
+    expect(rateSeconds('rate(2 hours)')).toBe(7200);
+    expect(rateSeconds('cron(0 * * * ? *)')).toBeUndefined();
+  });
+});
+
+describe('config files', () => {
+  it('loads and validates the shipped example', async () => {
+    const config = await loadConfig('vigil.config.ts');
+    expect(config.project).toBe('example');
+    expect(config.monitors.map((m) => m.name)).toContain('madef-api-health');
+    const madef = config.monitors.find((m) => m.name === 'madef-api-health');
+    expect(madef?.assertions).toContainEqual({ path: 'checks.memory.percentage', lt: 85 });
+  });
+
+  it('names the file and the path when a TypeScript config is invalid', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    const file = join(dir, 'vigil.config.ts');
+    writeFileSync(
+      file,
+      `export default { project: 'x', monitors: [{ name: 'a', kind: 'http', url: 'https://a.example.com', timeoutMs: 'soon' }] };\n`,
+    );
+    await expect(loadConfig(file)).rejects.toThrow(
+      `${file}: invalid Vigil config (1 problem):\n  - monitors[0].timeoutMs: expected number, got the string "soon"; write the number without quotes`,
+    );
+  });
+
+  it('says how to fix a missing file or a missing default export', async () => {
+    await expect(loadConfig('/nonexistent/vigil.config.ts')).rejects.toThrow(
+      /no config file at .*pass --config FILE/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+    const file = join(dir, 'empty.config.ts');
+    writeFileSync(file, 'export const x = 1;\n');
+    await expect(loadConfig(file)).rejects.toThrow(
+      /has no default export; end the file with `export default defineConfig/,
+    );
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Vigil's example config: the endpoints our runbooks (../shared/runbooks/) check by hand with curl,
+ * pointed at example hosts. Copy it, change the hosts and subscribers, and `npx cdk deploy`.
+ * `npx vigil validate` checks it; `npx vigil check` runs every monitor once from this machine.
+ */
+import { defineConfig } from './lib/config/index.ts';
+
+const RUNBOOKS = 'https://github.com/example/ops/blob/main/runbooks';
+
+export default defineConfig({
+  project: 'example',
+  defaults: {
+    severity: 'P2',
+    schedule: 'rate(1 minute)',
+    // "Alert if status is not healthy for 2 consecutive checks" (whatsapp-ai-assistant runbook),
+    // tolerating one blip in three minutes.
+    alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+    timeoutMs: 10_000,
+  },
+  paging: {
+    P1: { email: ['oncall@example.com'], sms: ['+15555550100'] },
+    P2: { email: ['oncall@example.com'] },
+    P3: { email: ['ops@example.com'] },
+    P4: {},
+  },
+  monitors: [
+    // MAdef Home Care: Next.js under docker compose on one host (madef-home-care.md §5).
+    {
+      name: 'madef-api-health',
+      service: 'madef',
+      kind: 'http',
+      description: 'MAdef /api/health: database, redis, whatsapp and memory',
+      url: 'https://madef.example.com/api/health',
+      severity: 'P1',
+      runbook: `${RUNBOOKS}/madef-home-care.md#5-verify-system-health`,
+      maxLatencyMs: 2_000,
+      assertions: [
+        { path: 'status', equals: 'healthy' },
+        { path: 'checks.database.status', equals: 'ok' },
+        { path: 'checks.redis.status', oneOf: ['ok', 'not_configured'] },
+        { path: 'checks.whatsapp.status', equals: 'ok' },
+        { path: 'checks.memory.percentage', lt: 85 },
+      ],
+      // One metric per component costs $0.30 a month: publish only the database's.
+      componentMetrics: ['database'],
+    },
+    {
+      name: 'madef-admin-status',
+      service: 'madef',
+      kind: 'http',
+      description: 'MAdef admin system status (needs the admin token)',
+      url: 'https://madef.example.com/api/admin/system/status',
+      severity: 'P3',
+      schedule: 'rate(5 minutes)',
+      // Read at run time from SSM Parameter Store (SecureString), never written into the template.
+      headers: { authorization: { ssmParameter: '/vigil/madef/admin-token', prefix: 'Bearer ' } },
+      runbook: `${RUNBOOKS}/madef-home-care.md#5-verify-system-health`,
+    },
+    // ai-muhasebi: backend API liveness and readiness (ai-muhasebi.md "Health Check Endpoints").
+    {
+      name: 'muhasebi-healthz',
+      service: 'muhasebi',
+      kind: 'http',
+      url: 'https://api.muhasebi.example.com/healthz',
+      assertions: [{ path: 'status', equals: 'ok' }],
+      runbook: `${RUNBOOKS}/ai-muhasebi.md#health-check-endpoints`,
+    },
+    {
+      name: 'muhasebi-readyz',
+      service: 'muhasebi',
+      kind: 'http',
+      description: 'Readiness: 503 {"status":"not_ready"} when the database is down',
+      url: 'https://api.muhasebi.example.com/readyz',
+      severity: 'P1',
+      assertions: [{ path: 'status', equals: 'ready' }],
+      runbook: `${RUNBOOKS}/ai-muhasebi.md#health-check-endpoints`,
+    },
+    // Nutri: backend API and ML service (nutri.md "Morning Health Check").
+    {
+      name: 'nutri-api-live',
+      service: 'nutri',
+      kind: 'http',
+      url: 'https://api.nutri.example.com/health/live',
+      maxLatencyMs: 1_000,
+      runbook: `${RUNBOOKS}/nutri.md#morning-health-check`,
+    },
+    {
+      name: 'nutri-api-health',
+      service: 'nutri',
+      kind: 'http',
+      url: 'https://api.nutri.example.com/health',
+      assertions: [{ path: 'status', equals: 'healthy' }],
+      runbook: `${RUNBOOKS}/nutri.md#morning-health-check`,
+    },
+    {
+      name: 'nutri-ml-health',
+      service: 'nutri',
+      kind: 'http',
+      url: 'https://ml.nutri.example.com/health',
+      severity: 'P3',
+      assertions: [{ path: 'status', equals: 'healthy' }],
+      runbook: `${RUNBOOKS}/nutri.md#morning-health-check`,
+    },
+    // WhatsApp AI assistant: `services.*.status == "up"` (whatsapp-ai-assistant.md "Health Endpoint").
+    {
+      name: 'whatsapp-assistant-health',
+      service: 'whatsapp-assistant',
+      kind: 'http',
+      url: 'https://assistant.example.com/api/health',
+      severity: 'P1',
+      // "Alert if response time > 5 seconds"; "not healthy for 2 consecutive checks".
+      maxLatencyMs: 5_000,
+      alarm: { datapointsToAlarm: 2, evaluationPeriods: 2 },
+      assertions: [
+        { path: 'status', equals: 'healthy' },
+        { path: 'services.database.status', equals: 'up' },
+        { path: 'services.redis.status', equals: 'up' },
+        { path: 'services.waha.status', equals: 'up' },
+      ],
+      runbook: `${RUNBOOKS}/whatsapp-ai-assistant.md#health-endpoint`,
+    },
+    // WhatsApp notifications API (whatsapp-notifications.md).
+    {
+      name: 'notifications-api-health',
+      service: 'whatsapp-notifications',
+      kind: 'http',
+      url: 'https://api.notifications.example.com/v1/health',
+      runbook: `${RUNBOOKS}/whatsapp-notifications.md`,
+    },
+  ],
+});
