@@ -3,7 +3,7 @@
  * {@link toCanaryEvent}; the handler parses it with {@link canaryEventSchema}, the same schema that
  * validated the config, so the two ends cannot drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { type Monitor, resolveMonitor } from './resolve.ts';
 import { monitorInputSchema } from './schema.ts';
 

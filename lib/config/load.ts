@@ -39,12 +39,13 @@ export async function readConfigFile(file: string): Promise<unknown> {
   }
   // A file Node treats as CommonJS comes back as { default: module.exports, ...named }: unwrap it,
   // and tell "no default export" apart from module.exports holding only the named exports.
-  let value = mod.default;
+  let value: unknown = mod.default;
   const named = Object.keys(mod).filter((k) => k !== 'default' && k !== 'module.exports');
   if (value && typeof value === 'object' && 'default' in value) {
     value = (value as { default: unknown }).default;
-  } else if (value && typeof value === 'object' && named.length > 0 && named.every((k) => k in value)) {
-    value = undefined;
+  } else if (value && typeof value === 'object') {
+    const exported = value;
+    if (named.length > 0 && named.every((k) => k in exported)) value = undefined;
   }
   if (value === undefined) {
     throw new ConfigError(

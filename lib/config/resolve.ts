@@ -2,7 +2,7 @@
  * Turns a validated config into its resolved form: every default applied, so the constructs, the
  * canary and the CLI never repeat the defaulting rules.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import {
   type Assertion,
   configInputSchema,
@@ -165,21 +165,21 @@ function suggest(key: string, known: readonly string[]): string | undefined {
  * monitor's keys come from its own kind), for "did you mean" hints.
  */
 function knownKeysAt(input: unknown, path: readonly PropertyKey[]): string[] {
-  let schema: z.ZodType | undefined = configInputSchema;
+  let schema: z.ZodMiniType | undefined = configInputSchema;
   let node: unknown = input;
-  const step = (s: z.ZodType | undefined, value: unknown): z.ZodType | undefined => {
+  const step = (s: z.ZodMiniType | undefined, value: unknown): z.ZodMiniType | undefined => {
     // Peel wrappers: optional, refinements (zod 4 keeps them on the same schema), unions by best fit.
     let cur: unknown = s;
     for (let guard = 0; guard < 10 && cur; guard++) {
       const def = (cur as { def?: { type?: string } }).def;
       if (def?.type === 'optional' || def?.type === 'nullable' || def?.type === 'default') {
-        cur = (def as unknown as { innerType: z.ZodType }).innerType;
+        cur = (def as unknown as { innerType: z.ZodMiniType }).innerType;
       } else if (def?.type === 'union') {
-        const options = (def as unknown as { options: z.ZodType[] }).options;
+        const options = (def as unknown as { options: z.ZodMiniType[] }).options;
         const kind = (value as { kind?: unknown } | undefined)?.kind;
         cur =
           options.find((o) => {
-            const shape = (o as unknown as { shape?: Record<string, z.ZodType> }).shape;
+            const shape = (o as unknown as { shape?: Record<string, z.ZodMiniType> }).shape;
             const lit = shape?.kind as unknown as { def?: { values?: unknown[] } } | undefined;
             return lit?.def?.values?.includes(kind);
           }) ??
@@ -190,15 +190,15 @@ function knownKeysAt(input: unknown, path: readonly PropertyKey[]): string[] {
           options[0];
       } else break;
     }
-    return cur as z.ZodType | undefined;
+    return cur as z.ZodMiniType | undefined;
   };
   for (const key of path) {
     schema = step(schema, node);
     const def = (schema as unknown as { def?: { type?: string } } | undefined)?.def;
     if (def?.type === 'object')
-      schema = (schema as unknown as { shape: Record<string, z.ZodType> }).shape[key as string];
-    else if (def?.type === 'array') schema = (def as unknown as { element: z.ZodType }).element;
-    else if (def?.type === 'record') schema = (def as unknown as { valueType: z.ZodType }).valueType;
+      schema = (schema as unknown as { shape: Record<string, z.ZodMiniType> }).shape[key as string];
+    else if (def?.type === 'array') schema = (def as unknown as { element: z.ZodMiniType }).element;
+    else if (def?.type === 'record') schema = (def as unknown as { valueType: z.ZodMiniType }).valueType;
     else return [];
     node =
       node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key as string] : undefined;
@@ -209,7 +209,7 @@ function knownKeysAt(input: unknown, path: readonly PropertyKey[]): string[] {
 }
 
 /** Converts zod issues into {@link ConfigIssue}s with a fix in every message. */
-export function toConfigIssues(error: z.ZodError, input: unknown): ConfigIssue[] {
+export function toConfigIssues(error: z.core.$ZodError, input: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -236,7 +236,7 @@ export function toConfigIssues(error: z.ZodError, input: unknown): ConfigIssue[]
       // A secret or header value: report the branch that got furthest (fewest issues).
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
       const bestIssues = best.map((i) => ({ ...i, path: [...issue.path, ...i.path] }));
-      const nested = toConfigIssues({ issues: bestIssues } as unknown as z.ZodError, input);
+      const nested = toConfigIssues({ issues: bestIssues } as unknown as z.core.$ZodError, input);
       if (
         nested.length > 0 &&
         !bestIssues.every((i) => i.code === 'invalid_type' || i.code === 'unrecognized_keys')
