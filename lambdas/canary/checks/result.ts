@@ -22,6 +22,40 @@ export const REASON_CODES = [
   'secret_unavailable',
   /** Anything else a network stack can throw (EHOSTUNREACH, a protocol error...). */
   'network',
+  // Queues
+  /** More visible messages than the monitor's maxDepth. */
+  'queue_depth',
+  /** The oldest message is older than maxOldestMessageAgeSeconds. */
+  'queue_age',
+  /** New messages arrived in the dead-letter queue. */
+  'dead_letters',
+  // Backups
+  /** No backup at all (nothing listed, or nothing matching the pattern and size rules). */
+  'backup_missing',
+  /** The newest backup is older than maxAgeHours. */
+  'backup_too_old',
+  /** The newest file is below minSizeBytes (an empty or truncated dump). */
+  'backup_too_small',
+  /** Fewer backups kept than minCount: retention or the backup job is broken. */
+  'backup_too_few',
+  /** The newest backup is incomplete: a size drop past maxSizeDropPercent, or a broken gzip. */
+  'backup_truncated',
+  /** The newest backup file is damaged (a gzip that fails its integrity check). */
+  'backup_corrupt',
+  // Host commands (SSM Run Command)
+  /** The command ran and exited non-zero (its output is in the detail). */
+  'command_failed',
+  /** The command did not finish within its timeout. */
+  'command_timeout',
+  /** The instance is not connected to Systems Manager (stopped, agent down, no route). */
+  'instance_not_connected',
+  // AWS APIs
+  /** The queue, bucket, snapshot source or vault does not exist. */
+  'not_found',
+  /** The canary's role may not read it (IAM): a deployment problem, not an outage. */
+  'access_denied',
+  /** Any other AWS API error (throttling, a service error). */
+  'aws_error',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -68,7 +102,35 @@ interface ResultBase {
   readonly components?: readonly ComponentStatus[];
   /** The document's own overall status ("healthy", "pass"...), when it gave one. */
   readonly overallStatus?: string;
+  /**
+   * Values the check measured (queue depth, backup age...). Those named in {@link MEASUREMENT_METRICS}
+   * are published as metrics; the rest are logged only.
+   */
+  readonly measurements?: Readonly<Partial<Record<MeasurementName, number>>>;
 }
+
+/** Values a check can measure, by metric name. */
+export const MEASUREMENTS = [
+  'QueueDepth',
+  'InFlight',
+  'Delayed',
+  'DeadLetterDepth',
+  'OldestMessageAgeSeconds',
+  'BackupAgeSeconds',
+  'BackupSizeBytes',
+  'BackupCount',
+] as const;
+export type MeasurementName = (typeof MEASUREMENTS)[number];
+
+/** Measurements published as CloudWatch metrics ($0.30 each a month); InFlight and Delayed are logged only. */
+export const MEASUREMENT_METRICS: readonly MeasurementName[] = [
+  'QueueDepth',
+  'DeadLetterDepth',
+  'OldestMessageAgeSeconds',
+  'BackupAgeSeconds',
+  'BackupSizeBytes',
+  'BackupCount',
+];
 
 export interface CheckSuccess extends ResultBase {
   readonly ok: true;

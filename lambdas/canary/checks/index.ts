@@ -1,0 +1,38 @@
+/**
+ * The one entry point the canary handler and `vigil check` call: runs a monitor with the check of its
+ * kind. Each kind's check is pure logic over its dependencies and never throws.
+ */
+import type { Monitor } from '../../../lib/config/resolve.ts';
+import { type HttpCheckDeps, runHttpCheck } from './http-check.ts';
+import type { CheckResult } from './result.ts';
+
+export { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
+export { componentState, extractComponents, type HealthDocument } from './health-document.ts';
+export { type HttpCheckDeps, runHttpCheck, USER_AGENT } from './http-check.ts';
+export { lookupPath, parsePath } from './json-path.ts';
+export * from './result.ts';
+
+/** What any check may need from outside. Grows as kinds join (queue and backup clients...). */
+export type CheckDeps = HttpCheckDeps;
+
+/** Runs one monitor once. Never throws: an unknown kind is a failed result too. */
+export async function runCheck(monitor: Monitor, deps: CheckDeps): Promise<CheckResult> {
+  switch (monitor.kind) {
+    case 'http':
+      return runHttpCheck(monitor, deps);
+    default: {
+      // Only reachable with a payload from a newer config than this code (a deploy in flight).
+      const m = monitor as { name?: unknown; kind?: unknown };
+      return {
+        monitor: String(m.name),
+        kind: String(m.kind),
+        checkedAt: new Date().toISOString(),
+        durationMs: 0,
+        attempts: 0,
+        ok: false,
+        reason: 'network',
+        detail: `monitor kind ${JSON.stringify(m.kind)} is not supported by this canary version`,
+      };
+    }
+  }
+}
