@@ -1,0 +1,53 @@
+/**
+ * Turns a check result into metrics and one log line. Pure apart from the Metrics and Logger it is
+ * given, so tests can pass their own instances and read the EMF they print.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricResolution, type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Monitor } from '../../lib/config/resolve.ts';
+import { COMPONENT_DIMENSION, MetricNames, MONITOR_DIMENSION } from '../../lib/naming.ts';
+import type { CheckResult } from './checks/result.ts';
+
+/** Components whose health the monitor asked to publish as metrics. */
+export function componentsToPublish(
+  monitor: Monitor,
+  result: CheckResult,
+): NonNullable<CheckResult['components']> {
+  const wanted = monitor.componentMetrics;
+  if (wanted === false || !result.components) return [];
+  return wanted === true ? result.components : result.components.filter((c) => wanted.includes(c.name));
+}
+
+/**
+ * Adds the monitor's metrics to `metrics` (flushed by the handler's middleware): `Success` always,
+ * `LatencyMs` when there was an answer, `ComponentHealthy` per component only where asked (each
+ * metric costs $0.30 a month).
+ */
+export function recordResult(metrics: Metrics, monitor: Monitor, result: CheckResult): void {
+  metrics.addDimension(MONITOR_DIMENSION, monitor.name);
+  metrics.addMetric(MetricNames.success, MetricUnit.Count, result.ok ? 1 : 0, MetricResolution.Standard);
+  if (result.latencyMs !== undefined) {
+    metrics.addMetric(MetricNames.latencyMs, MetricUnit.Milliseconds, result.latencyMs);
+  }
+  // Not metrics (no cost): searchable context in the same EMF line.
+  metrics.addMetadata('reason', result.ok ? 'ok' : result.reason);
+  for (const component of componentsToPublish(monitor, result)) {
+    const single = metrics.singleMetric();
+    single.clearDefaultDimensions(); // singleMetric() brings back Powertools' `service` dimension
+    single.addDimensions({ [MONITOR_DIMENSION]: monitor.name, [COMPONENT_DIMENSION]: component.name });
+    single.addMetric(MetricNames.componentHealthy, MetricUnit.Count, component.state === 'healthy' ? 1 : 0);
+  }
+}
+
+/** One structured line per check: the whole result, so a page or a query can say what broke. */
+export function logResult(logger: Logger, monitor: Monitor, result: CheckResult): void {
+  // `service` is a key Powertools Logger reserves for its own service name.
+  const fields = {
+    monitor: monitor.name,
+    monitorService: monitor.service,
+    severity: monitor.severity,
+    result,
+  };
+  if (result.ok) logger.info('check passed', fields);
+  else logger.warn(`check failed: ${result.reason}`, fields);
+}
