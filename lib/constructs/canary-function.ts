@@ -1,0 +1,227 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Monitor, SecretRef } from '../config/index.ts';
+import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
+import { METRIC_NAMESPACE } from '../naming.ts';
+
+/** The canary's handler: middy wiring around the check engine. */
+export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
+
+/**
+ * Seconds added to the slowest monitor's `timeoutMs` for the Lambda timeout: cold start, reading
+ * header secrets from SSM / Secrets Manager, and flushing the EMF line, so a check that uses its
+ * whole deadline still reports its result instead of being killed mid-way.
+ */
+export const TIMEOUT_MARGIN_SECONDS = 5;
+
+/** Properties of a {@link CanaryFunction}. */
+export interface CanaryFunctionProps {
+  /** The project, as in the config: names the log group. */
+  readonly project: string;
+  /** Every monitor this function may run: the slowest one's deadline sizes the timeout. */
+  readonly monitors: readonly Monitor[];
+  /** Days the logs (and so the EMF metrics' raw lines) are kept; one of CloudWatch's retention values. */
+  readonly logRetentionDays: number;
+  /**
+   * Receives invocations that failed (the handler threw, for example on a malformed event), so they
+   * are visible rather than silently dropped.
+   * @default - failed invocations are only logged
+   */
+  readonly deadLetterQueue?: sqs.IQueue;
+  /**
+   * The handler file.
+   * @default lambdas/canary/handler.ts
+   */
+  readonly entry?: string;
+  /**
+   * Memory in MB. 256 MB on arm64 gives a fast cold start for a ~20 KB bundle at a small cost.
+   * @default 256
+   */
+  readonly memorySize?: number;
+}
+
+/**
+ * The canary Lambda, with the house defaults: Node.js 22 on arm64, one ESM bundle built by the
+ * local esbuild with the AWS SDK left to the runtime, JSON logs in its own log group, and a role
+ * that can write to that log group and nothing else until {@link grantSecretRead} is called.
+ *
+ * It never calls PutMetricData: results leave as EMF lines in the log group (DESIGN.md decision 2).
+ * Each invocation runs one monitor (`{ monitor }`), so asynchronous retries are off: a retried
+ * check would report late into the wrong alarm period, and a missed one is already a missing data
+ * point, which the monitor's alarm treats as a failure.
+ */
+export class CanaryFunction extends Construct {
+  /** The Lambda function. */
+  readonly lambda: NodejsFunction;
+  /** Its execution role (no managed policies). */
+  readonly role: iam.Role;
+  /** Its log group: application logs and EMF metrics. */
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
+    super(scope, id);
+    const retention = retentionDays(props.logRetentionDays);
+    const slowestCheckMs = Math.max(0, ...props.monitors.map(checkDeadlineMs));
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/vigil/${props.project}/canary`,
+      retention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Vigil ${props.project} canary: write its own logs, read the secrets its monitors name`,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+
+    this.lambda = new NodejsFunction(this, 'Function', {
+      entry: props.entry ?? CANARY_ENTRY,
+      handler: 'handler',
+      description: `Vigil ${props.project}: runs one monitor's check per invocation and reports it as EMF`,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: Duration.seconds(Math.ceil(slowestCheckMs / 1000) + TIMEOUT_MARGIN_SECONDS),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: 'vigil-canary',
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      },
+      retryAttempts: 0,
+      maxEventAge: Duration.minutes(1),
+      ...(props.deadLetterQueue && { onFailure: this.deadLetterTo(props.deadLetterQueue) }),
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        minify: true,
+        sourceMap: false,
+        mainFields: ['module', 'main'],
+        // The Node.js 22 runtime ships AWS SDK v3: leave it out of the bundle (DESIGN.md: <= 100 KB).
+        externalModules: ['@aws-sdk/*'],
+        // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
+      },
+    });
+
+    Validations.of(this.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime Vigil targets and measures (bundle size and cold start, DESIGN.md); it is a supported Lambda runtime. Moving to a newer one is a deliberate, benchmarked change.',
+    });
+  }
+
+  /**
+   * A failure destination allowed exactly `sqs:SendMessage` (the stock `SqsDestination` also grants
+   * `sqs:GetQueueAttributes` and `sqs:GetQueueUrl`, which Lambda does not need to deliver).
+   */
+  private deadLetterTo(queue: sqs.IQueue): lambda.IDestination {
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DeadLetterFailedInvocations',
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+      }),
+    );
+    return { bind: () => ({ destination: queue.queueArn }) };
+  }
+
+  /**
+   * Lets the canary read exactly these secrets: `ssm:GetParameter` on each named parameter,
+   * `secretsmanager:GetSecretValue` on each named secret (a name matches its ARN's random 6-character
+   * suffix; an ARN is used as given), and `kms:Decrypt` through those two services only, for
+   * SecureStrings and secrets encrypted with a customer-managed key. Nothing is granted for an
+   * empty list.
+   */
+  grantSecretRead(refs: readonly SecretRef[]): void {
+    const stack = Stack.of(this);
+    const parameters = unique(refs.flatMap((r) => ('ssmParameter' in r ? [r.ssmParameter] : [])));
+    const secrets = unique(refs.flatMap((r) => ('secretsManager' in r ? [r.secretsManager] : [])));
+
+    if (parameters.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadHeaderParameters',
+          actions: ['ssm:GetParameter'],
+          resources: parameters.map((name) =>
+            stack.formatArn({
+              service: 'ssm',
+              resource: 'parameter',
+              // Parameter names start with "/", which the ARN's "parameter/" already supplies.
+              resourceName: name.replace(/^\//, ''),
+              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+            }),
+          ),
+        }),
+      );
+    }
+    if (secrets.length > 0) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'ReadHeaderSecrets',
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: secrets.map((nameOrArn) =>
+            nameOrArn.startsWith('arn:')
+              ? nameOrArn
+              : stack.formatArn({
+                  service: 'secretsmanager',
+                  resource: 'secret',
+                  resourceName: `${nameOrArn}-??????`,
+                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                }),
+          ),
+        }),
+      );
+    }
+    if (parameters.length > 0 || secrets.length > 0) {
+      const via = [
+        ...(parameters.length > 0 ? [`ssm.${Aws.REGION}.amazonaws.com`] : []),
+        ...(secrets.length > 0 ? [`secretsmanager.${Aws.REGION}.amazonaws.com`] : []),
+      ];
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptHeaderSecrets',
+          actions: ['kms:Decrypt'],
+          resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+          conditions: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0] : via } },
+        }),
+      );
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
+        reason:
+          'The keys encrypting the named SecureStrings and secrets are chosen by whoever created them, so the key is a wildcard; kms:Decrypt is limited to calls made through SSM / Secrets Manager (kms:ViaService), which themselves only serve the named parameters and secrets.',
+      });
+    }
+  }
+}
+
+const RETENTION_VALUES = new Set<number>(
+  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
+);
+
+function retentionDays(days: number): logs.RetentionDays {
+  if (!RETENTION_VALUES.has(days)) {
+    throw new Error(`logRetentionDays: ${days} is not a CloudWatch Logs retention; use e.g. 7, 14, 30 or 90`);
+  }
+  return days as logs.RetentionDays;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

@@ -1,0 +1,117 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
+import { type Monitor, toCanaryEvent } from '../config/index.ts';
+import { alarmPeriodSeconds } from '../monitors/alarm-timing.ts';
+import { targetSummary } from '../monitors/monitor-traits.ts';
+import { METRIC_NAMESPACE, MetricNames, MONITOR_DIMENSION, monitorAlarmName } from '../naming.ts';
+import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
+import type { CheckScheduler } from './check-scheduler.ts';
+
+/** Properties of a {@link HealthMonitor}. */
+export interface HealthMonitorProps {
+  /** The project, as in the config: prefixes the alarm name. */
+  readonly project: string;
+  /** The monitor, resolved (defaults applied). Must be enabled: a disabled monitor deploys nothing. */
+  readonly monitor: Monitor;
+  /** Runs the monitor's check on its schedule. */
+  readonly scheduler: CheckScheduler;
+  /** Decides who the alarm pages, by the monitor's severity. */
+  readonly paging: AlarmActionStrategy;
+}
+
+/**
+ * The `Success` value below which a period breaches: the canary publishes 1 for a passing check and
+ * 0 for a failing one, and the alarm reads each period's minimum, so one failed check in a period
+ * makes that period breach.
+ */
+export const SUCCESS_THRESHOLD = 1;
+
+/**
+ * One monitor, of any kind: a schedule that runs its check, and an alarm that pages when the check
+ * fails or stops reporting.
+ *
+ * - Schedule: the monitor's expression in UTC, no flexible window, payload `{ monitor }`. An
+ *   invocation the Scheduler cannot deliver is retried until it is one period old, then
+ *   dead-lettered, so a stale check never reports into a later period.
+ * - Alarm on `Vigil / Success {Monitor}`: minimum per period < 1, M of N periods (the monitor's
+ *   `alarm`, default 2 of 3), missing data breaching, so a canary that stops reporting pages like
+ *   a failing endpoint. The period is the schedule's cadence ({@link alarmPeriodSeconds}: a rate's
+ *   interval, a daily cron's longest gap): one check per period, and M of N absorbs the occasional
+ *   period a run lands just outside of.
+ *
+ * Kind-specific facts come from lib/monitors/monitor-traits.ts, so queue, backup and command
+ * monitors use this construct unchanged.
+ */
+export class HealthMonitor extends Construct {
+  /** The schedule running the check. */
+  readonly schedule: scheduler.Schedule;
+  /** The alarm that pages. */
+  readonly alarm: cloudwatch.Alarm;
+  /** The alarm period, seconds. */
+  readonly periodSeconds: number;
+
+  private readonly monitor: Monitor;
+
+  constructor(scope: Construct, id: string, props: HealthMonitorProps) {
+    super(scope, id);
+    const { monitor } = props;
+    if (!monitor.enabled) {
+      throw new Error(`monitor "${monitor.name}" is disabled (enabled: false); leave it out instead`);
+    }
+    this.monitor = monitor;
+    this.periodSeconds = alarmPeriodSeconds(monitor.schedule);
+
+    this.schedule = props.scheduler.addSchedule(this, 'Schedule', {
+      name: monitor.name,
+      expression: monitor.schedule,
+      event: toCanaryEvent(monitor),
+      // The Scheduler allows 60 s to 1 day.
+      maxEventAge: Duration.seconds(Math.min(Math.max(this.periodSeconds, 60), 86_400)),
+      description: truncate(`Vigil check: ${targetSummary(monitor)}`, 512),
+    });
+
+    this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
+      alarmName: monitorAlarmName(props.project, monitor.name),
+      alarmDescription: this.describe(),
+      metric: this.metricSuccess(),
+      threshold: SUCCESS_THRESHOLD,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: monitor.alarm.evaluationPeriods,
+      datapointsToAlarm: monitor.alarm.datapointsToAlarm,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    props.paging.addActions(this.alarm, monitor.severity);
+  }
+
+  /** `Success` of this monitor: minimum per alarm period (0 if any check in it failed). */
+  metricSuccess(): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: MetricNames.success,
+      dimensionsMap: { [MONITOR_DIMENSION]: this.monitor.name },
+      statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.seconds(this.periodSeconds),
+    });
+  }
+
+  /** What a paged person reads first: what broke, what is checked, and where the runbook is. */
+  private describe(): string {
+    const m = this.monitor;
+    const { datapointsToAlarm, evaluationPeriods } = m.alarm;
+    return truncate(
+      [
+        ...(m.description ? [m.description] : []),
+        `Checks: ${targetSummary(m)}`,
+        ...(m.runbook ? [`Runbook: ${m.runbook}`] : []),
+        `${m.severity} · service ${m.service} · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} checks (${m.schedule}) fail or do not report.`,
+      ].join('\n'),
+      1024,
+    );
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

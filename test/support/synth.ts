@@ -1,0 +1,38 @@
+/**
+ * Synthesizes a {@link VigilStack} the way `bin/app.ts` does (no account or region, real esbuild
+ * bundling of the canary), for `aws-cdk-lib/assertions`.
+ */
+import { App, CfnElement, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import type { VigilConfig } from '../../lib/config/index.ts';
+import { stackNameFor, VigilStack } from '../../lib/vigil-stack.ts';
+
+export interface Synthesized {
+  readonly app: App;
+  readonly stack: VigilStack;
+  readonly template: Template;
+}
+
+/** Builds and synthesizes the stack for `config`. */
+export function synthVigil(config: VigilConfig): Synthesized {
+  const app = new App();
+  const stack = new VigilStack(app, stackNameFor(config.project), { config });
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The logical id of an L2 construct's CloudFormation resource, for `{ Ref }` / `{ Fn::GetAtt }` matching. */
+export function logicalId(construct: IConstruct): string {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnElement))
+    throw new Error(`${construct.node.path} has no CloudFormation resource`);
+  return Stack.of(construct).getLogicalId(resource);
+}
+
+/**
+ * The template as JSON with what changes on every build replaced: asset hashes (in S3 keys and
+ * anywhere else a 64-hex digest appears). What remains is what the stack means.
+ */
+export function redactedTemplate(template: Template): unknown {
+  return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+}
