@@ -9,6 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { parseCanaryEvent } from '../../lib/config/events.ts';
+import { aws } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import { metrics } from '../shared/metrics.ts';
 import { resolveSecret } from '../shared/secrets.ts';
@@ -21,7 +22,7 @@ async function canary(event: unknown): Promise<CheckResult> {
   // asynchronously, so the failure lands in the canary's on-failure destination (the shared
   // dead-letter queue), and the monitor's alarm sees missing data, which pages.
   const monitor = parseCanaryEvent(event);
-  const result = await runCheck(monitor, { resolveSecret });
+  const result = await runCheck(monitor, { resolveSecret, aws });
   recordResult(metrics, monitor, result);
   logResult(logger, monitor, result);
   return result;

@@ -13,6 +13,7 @@ export function componentsToPublish(
   monitor: Monitor,
   result: CheckResult,
 ): NonNullable<CheckResult['components']> {
+  if (monitor.kind !== 'http') return [];
   const wanted = monitor.componentMetrics;
   if (wanted === false || !result.components) return [];
   return wanted === true ? result.components : result.components.filter((c) => wanted.includes(c.name));

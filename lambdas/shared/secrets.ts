@@ -11,9 +11,8 @@
  * invocations and a canary running every minute must not read SSM every minute per monitor.
  * Concurrent reads of the same secret share one request; a failed read is not cached.
  */
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { SecretRef } from '../../lib/config/schema.ts';
+import { aws } from './aws.ts';
 
 /** How long a secret value is reused before it is read again. */
 export const SECRET_CACHE_TTL_MS = 5 * 60 * 1000;
@@ -26,35 +25,7 @@ export class SecretUnavailableError extends Error {
   }
 }
 
-type SsmSdk = typeof import('@aws-sdk/client-ssm');
-type SecretsManagerSdk = typeof import('@aws-sdk/client-secrets-manager');
-
-let ssmSdk: Promise<{ sdk: SsmSdk; client: SSMClient }> | undefined;
-let secretsManagerSdk: Promise<{ sdk: SecretsManagerSdk; client: SecretsManagerClient }> | undefined;
-
-function ssm(): Promise<{ sdk: SsmSdk; client: SSMClient }> {
-  if (!ssmSdk) {
-    ssmSdk = import('@aws-sdk/client-ssm').then((sdk) => ({ sdk, client: new sdk.SSMClient({}) }));
-    // A failed load is retried on the next read rather than remembered.
-    ssmSdk.catch(() => {
-      ssmSdk = undefined;
-    });
-  }
-  return ssmSdk;
-}
-
-function secretsManager(): Promise<{ sdk: SecretsManagerSdk; client: SecretsManagerClient }> {
-  if (!secretsManagerSdk) {
-    secretsManagerSdk = import('@aws-sdk/client-secrets-manager').then((sdk) => ({
-      sdk,
-      client: new sdk.SecretsManagerClient({}),
-    }));
-    secretsManagerSdk.catch(() => {
-      secretsManagerSdk = undefined;
-    });
-  }
-  return secretsManagerSdk;
-}
+const { ssm, secretsManager } = aws;
 
 interface CacheEntry {
   /** The raw value: a parameter's value, or a secret's whole SecretString (jsonKey is applied on read). */

@@ -4,7 +4,9 @@
  * parameters, so the CLI is tested in-process as well as as a process (`bin/vigil.mjs`).
  */
 import { parseArgs } from 'node:util';
+import type { CheckDeps } from '../../lambdas/canary/checks/index.ts';
 import type { CheckResult, ComponentStatus } from '../../lambdas/canary/checks/result.ts';
+import { aws } from '../../lambdas/shared/aws.ts';
 import {
   ConfigError,
   DEFAULT_CONFIG_FILE,
@@ -13,6 +15,7 @@ import {
   type SecretRef,
   type VigilConfig,
 } from '../config/index.ts';
+import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
 
 /** Exit codes of `vigil`. Stable: scripts and CI branch on them. */
 export const ExitCode = {
@@ -40,11 +43,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
 }
 
-/** The dependencies a check needs; the same shape the canary Lambda passes to `runCheck`. */
-export interface CliCheckDeps {
-  resolveSecret(ref: SecretRef): Promise<string>;
-  now?: () => number;
-}
+/** The dependencies a check needs; the same the canary Lambda passes to `runCheck`. */
+export type CliCheckDeps = CheckDeps;
 
 /** Runs one monitor's check once. Never throws by contract; a throw is reported as an internal error. */
 export type RunCheck = (monitor: Monitor, deps: CliCheckDeps) => Promise<CheckResult>;
@@ -349,11 +349,8 @@ export class CheckOverdueError extends Error {
   }
 }
 
-/** The longest timeout a monitor may set (the schema's limit); the budget of kinds without `timeoutMs`. */
-const MAX_CHECK_TIMEOUT_MS = 60_000;
-
 function withinDeadline(monitor: Monitor, check: Promise<CheckResult>): Promise<CheckResult> {
-  const timeoutMs = 'timeoutMs' in monitor ? monitor.timeoutMs : MAX_CHECK_TIMEOUT_MS;
+  const timeoutMs = checkDeadlineMs(monitor);
   const limit = timeoutMs + CHECK_GRACE_MS;
   let timer: NodeJS.Timeout | undefined;
   const overdue = new Promise<never>((_, reject) => {
@@ -361,7 +358,7 @@ function withinDeadline(monitor: Monitor, check: Promise<CheckResult>): Promise<
       () =>
         reject(
           new CheckOverdueError(
-            `it returned no result within ${limit} ms, though its timeoutMs is ${timeoutMs}`,
+            `it returned no result within ${limit} ms, though its deadline is ${timeoutMs} ms`,
           ),
         ),
       limit,
@@ -388,7 +385,7 @@ export async function checkCommand(
     return ExitCode.ok;
   }
   const runCheck = deps.runCheck ?? (await defaultRunCheck());
-  const checkDeps: CliCheckDeps = { resolveSecret: deps.resolveSecret ?? lazyResolveSecret() };
+  const checkDeps: CliCheckDeps = { resolveSecret: deps.resolveSecret ?? lazyResolveSecret(), aws };
   const started = performance.now();
   // Concurrently: each check carries its own timeout, so one slow endpoint never delays the others.
   const outcomes = await Promise.all(

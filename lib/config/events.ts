@@ -5,24 +5,56 @@
  */
 import * as z from 'zod/mini';
 import { type Monitor, resolveMonitor } from './resolve.ts';
-import { monitorInputSchema } from './schema.ts';
+import { type MonitorInput, monitorInputSchema } from './schema.ts';
 
 export const canaryEventSchema = z.strictObject({ monitor: monitorInputSchema });
 export type CanaryEvent = z.input<typeof canaryEventSchema>;
 
-/** The schedule payload for a resolved monitor (defaults already applied, empty lists dropped). */
+/** A JSON copy with readonly dropped: the payload is plain data. */
+function plain<T>(value: T): DeepMutable<T> {
+  return JSON.parse(JSON.stringify(value));
+}
+type DeepMutable<T> = T extends readonly (infer U)[]
+  ? DeepMutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: DeepMutable<T[K]> }
+    : T;
+
+/**
+ * The config input that resolves to `monitor`: the inverse of {@link resolveMonitor}, so the payload
+ * is validated by the same schema as the config file (defaults already applied, empty lists dropped).
+ */
+export function toMonitorInput(monitor: Monitor): MonitorInput {
+  const m = plain(monitor);
+  switch (m.kind) {
+    case 'http': {
+      const { expectStatus, ...rest } = m;
+      return { ...rest, ...(expectStatus.length > 0 && { expectStatus }) };
+    }
+    case 'queue': {
+      const { source, ...rest } = m;
+      if (source.kind === 'sqs') {
+        const { kind: _, ...sqs } = source;
+        return { ...rest, sqs };
+      }
+      const { kind: _, ...endpoint } = source;
+      return { ...rest, endpoint };
+    }
+    case 'backup': {
+      const { source, ...rest } = m;
+      const { kind, ...spec } = source;
+      return { ...rest, [kind]: spec } as MonitorInput;
+    }
+    case 'command': {
+      const { targets, ...rest } = m;
+      return { ...rest, ...targets };
+    }
+  }
+}
+
+/** The schedule payload for a resolved monitor. */
 export function toCanaryEvent(monitor: Monitor): CanaryEvent {
-  const { expectStatus, ...rest } = monitor;
-  return {
-    monitor: {
-      ...rest,
-      headers: { ...rest.headers },
-      assertions: [...rest.assertions],
-      componentMetrics:
-        typeof rest.componentMetrics === 'boolean' ? rest.componentMetrics : [...rest.componentMetrics],
-      ...(expectStatus.length > 0 && { expectStatus: [...expectStatus] }),
-    },
-  };
+  return { monitor: toMonitorInput(monitor) };
 }
 
 /** Parses and resolves a canary event; throws a zod error naming the bad field. */

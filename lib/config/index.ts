@@ -1,5 +1,11 @@
 export { defineConfig } from './define.ts';
-export { type CanaryEvent, canaryEventSchema, parseCanaryEvent, toCanaryEvent } from './events.ts';
+export {
+  type CanaryEvent,
+  canaryEventSchema,
+  parseCanaryEvent,
+  toCanaryEvent,
+  toMonitorInput,
+} from './events.ts';
 export { DEFAULT_CONFIG_FILE, loadConfig, readConfigFile } from './load.ts';
 export * from './resolve.ts';
 export * from './schema.ts';

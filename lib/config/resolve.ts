@@ -5,6 +5,8 @@
 import type * as z from 'zod/mini';
 import {
   type Assertion,
+  type BackupMonitorInput,
+  type CommandMonitorInput,
   configInputSchema,
   DEFAULT_ALARM,
   DEFAULT_MAX_BODY_BYTES,
@@ -14,6 +16,7 @@ import {
   DEFAULT_TIMEOUT_MS,
   type httpMonitorSchema,
   type MonitorInput,
+  type QueueMonitorInput,
   type SecretRef,
   type Severity,
   type Subscribers,
@@ -52,8 +55,75 @@ export interface HttpMonitor extends ResolvedMonitorBase {
   readonly componentMetrics: boolean | readonly string[];
 }
 
-/** Every monitor kind, resolved. Later kinds join this union. */
-export type Monitor = HttpMonitor;
+/** An HTTP JSON endpoint read by a queue or backup monitor. */
+export interface JsonEndpoint {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | SecretRef>>;
+  readonly timeoutMs: number;
+}
+
+/** Queue depth, from SQS or from a number in a JSON endpoint. */
+export interface QueueMonitor extends ResolvedMonitorBase {
+  readonly kind: 'queue';
+  readonly source:
+    | { readonly kind: 'sqs'; readonly queue: string; readonly deadLetterQueue?: string }
+    | (JsonEndpoint & {
+        readonly kind: 'endpoint';
+        readonly depthPath: string;
+        readonly oldestAgePath?: string;
+      });
+  readonly maxDepth?: number;
+  readonly warnDepth?: number;
+  /** Severity of the warning-depth alarm. */
+  readonly warningSeverity: Severity;
+  readonly maxOldestMessageAgeSeconds?: number;
+  readonly stalled?: { readonly minDepth: number; readonly checks: number };
+}
+
+/** Rules for backups that are files (S3 objects, files in a host directory). */
+export interface BackupFileRules {
+  readonly pattern?: string;
+  readonly minSizeBytes: number;
+  readonly minCount?: number;
+  readonly maxSizeDropPercent?: number;
+  readonly verifyGzip: boolean;
+}
+
+/** Where a backup monitor looks for the newest backup. */
+export type BackupSource =
+  | (BackupFileRules & { readonly kind: 's3'; readonly bucket: string; readonly prefix: string })
+  | { readonly kind: 'rds'; readonly instance?: string; readonly cluster?: string }
+  | { readonly kind: 'awsBackup'; readonly vault: string; readonly resourceArn: string }
+  | (BackupFileRules & { readonly kind: 'host'; readonly instance: string; readonly directory: string })
+  | (JsonEndpoint & { readonly kind: 'endpoint'; readonly timestampPath: string });
+
+/** Backup age: the newest backup must be younger than maxAgeHours (the RPO). */
+export interface BackupMonitor extends ResolvedMonitorBase {
+  readonly kind: 'backup';
+  readonly source: BackupSource;
+  readonly maxAgeHours: number;
+}
+
+/** A shell command on managed instances over SSM Run Command; healthy on exit 0. */
+export interface CommandMonitor extends ResolvedMonitorBase {
+  readonly kind: 'command';
+  readonly targets:
+    | { readonly instances: readonly string[] }
+    | { readonly tags: Readonly<Record<string, string>> };
+  readonly command: string;
+  readonly workingDirectory?: string;
+  readonly timeoutSeconds: number;
+  readonly assertions: readonly Assertion[];
+}
+
+/** Every monitor kind, resolved. */
+export type Monitor = HttpMonitor | QueueMonitor | BackupMonitor | CommandMonitor;
+
+/** Backups are made daily: checking one every minute buys nothing, so backup monitors default to hourly. */
+export const DEFAULT_BACKUP_SCHEDULE = 'rate(1 hour)';
+export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24;
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 60;
+export const DEFAULT_WARNING_SEVERITY: Severity = 'P3';
 
 export interface VigilConfig {
   readonly project: string;
@@ -94,7 +164,107 @@ export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monito
         assertions: m.assertions ?? [],
         componentMetrics: m.componentMetrics ?? false,
       };
+    case 'queue':
+      return resolveQueue(m, base, defaults);
+    case 'backup':
+      return resolveBackup(m, base, defaults);
+    case 'command':
+      return {
+        ...base,
+        kind: 'command',
+        targets: m.instances ? { instances: m.instances } : { tags: m.tags ?? {} },
+        command: m.command,
+        ...(m.workingDirectory !== undefined && { workingDirectory: m.workingDirectory }),
+        timeoutSeconds: m.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS,
+        assertions: m.assertions ?? [],
+      };
   }
+}
+
+type EndpointInput = { url: string; headers?: Record<string, string | SecretRef>; timeoutMs?: number };
+function resolveEndpoint(e: EndpointInput, defaults: Defaults): JsonEndpoint {
+  return {
+    url: e.url,
+    headers: e.headers ?? {},
+    timeoutMs: e.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function resolveQueue(m: QueueMonitorInput, base: ResolvedMonitorBase, defaults: Defaults): QueueMonitor {
+  const source: QueueMonitor['source'] = m.sqs
+    ? {
+        kind: 'sqs',
+        queue: m.sqs.queue,
+        ...(m.sqs.deadLetterQueue !== undefined && { deadLetterQueue: m.sqs.deadLetterQueue }),
+      }
+    : {
+        kind: 'endpoint',
+        // The schema guarantees exactly one source.
+        ...resolveEndpoint(m.endpoint as EndpointInput, defaults),
+        depthPath: m.endpoint?.depthPath ?? '',
+        ...(m.endpoint?.oldestAgePath !== undefined && { oldestAgePath: m.endpoint.oldestAgePath }),
+      };
+  return {
+    ...base,
+    kind: 'queue',
+    source,
+    ...(m.maxDepth !== undefined && { maxDepth: m.maxDepth }),
+    ...(m.warnDepth !== undefined && { warnDepth: m.warnDepth }),
+    warningSeverity: m.warningSeverity ?? DEFAULT_WARNING_SEVERITY,
+    ...(m.maxOldestMessageAgeSeconds !== undefined && {
+      maxOldestMessageAgeSeconds: m.maxOldestMessageAgeSeconds,
+    }),
+    ...(m.stalled !== undefined && { stalled: m.stalled }),
+  };
+}
+
+type FileRulesInput = {
+  pattern?: string;
+  minSizeBytes?: number;
+  minCount?: number;
+  maxSizeDropPercent?: number;
+  verifyGzip?: boolean;
+};
+function resolveFileRules(r: FileRulesInput): BackupFileRules {
+  return {
+    ...(r.pattern !== undefined && { pattern: r.pattern }),
+    minSizeBytes: r.minSizeBytes ?? 1,
+    ...(r.minCount !== undefined && { minCount: r.minCount }),
+    ...(r.maxSizeDropPercent !== undefined && { maxSizeDropPercent: r.maxSizeDropPercent }),
+    verifyGzip: r.verifyGzip ?? true,
+  };
+}
+
+function resolveBackup(m: BackupMonitorInput, base: ResolvedMonitorBase, defaults: Defaults): BackupMonitor {
+  let source: BackupSource;
+  if (m.s3)
+    source = { kind: 's3', bucket: m.s3.bucket, prefix: m.s3.prefix ?? '', ...resolveFileRules(m.s3) };
+  else if (m.rds) {
+    source = {
+      kind: 'rds',
+      ...(m.rds.instance !== undefined && { instance: m.rds.instance }),
+      ...(m.rds.cluster !== undefined && { cluster: m.rds.cluster }),
+    };
+  } else if (m.awsBackup)
+    source = { kind: 'awsBackup', vault: m.awsBackup.vault, resourceArn: m.awsBackup.resourceArn };
+  else if (m.host) {
+    source = {
+      kind: 'host',
+      instance: m.host.instance,
+      directory: m.host.directory,
+      ...resolveFileRules(m.host),
+    };
+  } else {
+    const e = m.endpoint as EndpointInput & { timestampPath: string };
+    source = { kind: 'endpoint', ...resolveEndpoint(e, defaults), timestampPath: e.timestampPath };
+  }
+  return {
+    ...base,
+    schedule: m.schedule ?? DEFAULT_BACKUP_SCHEDULE,
+    kind: 'backup',
+    source,
+    maxAgeHours: m.maxAgeHours ?? DEFAULT_BACKUP_MAX_AGE_HOURS,
+  };
 }
 
 /** A config problem: where it is and what to do about it. */

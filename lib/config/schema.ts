@@ -541,13 +541,19 @@ export const commandMonitorSchema = z
   );
 export type CommandMonitorInput = z.input<typeof commandMonitorSchema>;
 
-/** All monitor kinds. Later kinds (queue, backup, command) join this union. */
-export const monitorInputSchema = z.discriminatedUnion('kind', [httpMonitorSchema], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `kind ${JSON.stringify((issue.input as { kind?: unknown })?.kind)} is not a monitor kind; use "http"`
-      : undefined,
-});
+export const MONITOR_KINDS = ['http', 'queue', 'backup', 'command'] as const;
+
+/** All monitor kinds, told apart by `kind`. */
+export const monitorInputSchema = z.discriminatedUnion(
+  'kind',
+  [httpMonitorSchema, queueMonitorSchema, backupMonitorSchema, commandMonitorSchema],
+  {
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? `kind ${JSON.stringify((issue.input as { kind?: unknown })?.kind)} is not a monitor kind; use one of ${MONITOR_KINDS.map((k) => `"${k}"`).join(', ')}`
+        : undefined,
+  },
+);
 export type MonitorInput = z.input<typeof monitorInputSchema>;
 
 // ---------------------------------------------------------------------------------------------

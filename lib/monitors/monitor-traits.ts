@@ -1,24 +1,59 @@
 /**
  * What the infrastructure needs to know about each monitor kind, in one place: how long one check
  * may take, which secrets it reads, and how to name its target in a page. Each function switches
- * exhaustively on `kind`, so a new kind (queue, backup, command) fails to compile here until it
- * says what it needs, and nowhere else in the constructs.
+ * exhaustively on `kind`, so a new kind fails to compile here until it says what it needs, and
+ * nowhere else in the constructs.
  */
 import type { Monitor, SecretRef } from '../config/index.ts';
+
+/** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
+export const AWS_READ_DEADLINE_MS = 10_000;
+/** Budget for an S3 backup listing: pagination of a large prefix plus two ranged reads per candidate. */
+export const S3_BACKUP_DEADLINE_MS = 30_000;
+/** Budget for a Run Command listing of a backup directory: delivery, run and polling. */
+export const HOST_LISTING_DEADLINE_MS = 60_000;
+/** Added to a command's own timeout for Run Command delivery and polling. */
+export const RUN_COMMAND_OVERHEAD_MS = 15_000;
 
 /** The longest one check of `monitor` may run, in ms (the whole check, retries included). */
 export function checkDeadlineMs(monitor: Monitor): number {
   switch (monitor.kind) {
     case 'http':
       return monitor.timeoutMs;
+    case 'queue':
+      return monitor.source.kind === 'endpoint' ? monitor.source.timeoutMs : AWS_READ_DEADLINE_MS;
+    case 'backup':
+      switch (monitor.source.kind) {
+        case 'endpoint':
+          return monitor.source.timeoutMs;
+        case 's3':
+          return S3_BACKUP_DEADLINE_MS;
+        case 'host':
+          return HOST_LISTING_DEADLINE_MS;
+        case 'rds':
+        case 'awsBackup':
+          return AWS_READ_DEADLINE_MS;
+      }
+      break;
+    case 'command':
+      return monitor.timeoutSeconds * 1000 + RUN_COMMAND_OVERHEAD_MS;
   }
+}
+
+function headerSecrets(headers: Readonly<Record<string, string | SecretRef>>): SecretRef[] {
+  return Object.values(headers).filter((v): v is SecretRef => typeof v !== 'string');
 }
 
 /** The secrets the canary reads at run time to run `monitor`'s check. */
 export function secretRefsOf(monitor: Monitor): SecretRef[] {
   switch (monitor.kind) {
     case 'http':
-      return Object.values(monitor.headers).filter((v): v is SecretRef => typeof v !== 'string');
+      return headerSecrets(monitor.headers);
+    case 'queue':
+    case 'backup':
+      return monitor.source.kind === 'endpoint' ? headerSecrets(monitor.source.headers) : [];
+    case 'command':
+      return [];
   }
 }
 
@@ -27,5 +62,36 @@ export function targetSummary(monitor: Monitor): string {
   switch (monitor.kind) {
     case 'http':
       return `${monitor.method} ${monitor.url}`;
+    case 'queue':
+      return monitor.source.kind === 'sqs'
+        ? `SQS queue ${monitor.source.queue}`
+        : `queue depth at ${monitor.source.depthPath} in GET ${monitor.source.url}`;
+    case 'backup': {
+      const s = monitor.source;
+      switch (s.kind) {
+        case 's3':
+          return `newest backup in s3://${s.bucket}/${s.prefix}`;
+        case 'rds':
+          return s.instance
+            ? `newest RDS snapshot of instance ${s.instance}`
+            : `newest RDS snapshot of cluster ${s.cluster}`;
+        case 'awsBackup':
+          return `newest AWS Backup recovery point of ${s.resourceArn} in vault ${s.vault}`;
+        case 'host':
+          return `newest backup in ${s.instance}:${s.directory}`;
+        case 'endpoint':
+          return `newest backup time at ${s.timestampPath} in GET ${s.url}`;
+      }
+      break;
+    }
+    case 'command': {
+      const on =
+        'instances' in monitor.targets
+          ? monitor.targets.instances.join(', ')
+          : Object.entries(monitor.targets.tags)
+              .map(([k, v]) => `tag ${k}=${v}`)
+              .join(', ');
+      return `\`${monitor.command}\` on ${on}`;
+    }
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '../../lambdas/canary/checks/http-check.ts';
 import { runCheck } from '../../lambdas/canary/checks/index.ts';
 import type { CheckFailure, CheckResult } from '../../lambdas/canary/checks/result.ts';
+import { aws } from '../../lambdas/shared/aws.ts';
 import { type HttpMonitor, resolveMonitor } from '../../lib/config/resolve.ts';
 import { type HttpMonitorInput, httpMonitorSchema, type SecretRef } from '../../lib/config/schema.ts';
 import {
@@ -491,7 +492,7 @@ describe('runHttpCheck against a real server', () => {
   });
 
   it('is what runCheck runs for an http monitor', async () => {
-    const result = await runCheck(monitor('/madef/health'), noSecrets);
+    const result = await runCheck(monitor('/madef/health'), { ...noSecrets, aws });
     expect(result).toMatchObject({ ok: true, kind: 'http', statusCode: 200 });
   });
 });

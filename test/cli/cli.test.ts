@@ -452,7 +452,7 @@ describe('argument parsing and colour (in-process)', () => {
       const { code, stderr } = await run;
       expect(code).toBe(3);
       expect(stderr).toContain(
-        `it returned no result within ${10_000 + CHECK_GRACE_MS} ms, though its timeoutMs is 10000`,
+        `it returned no result within ${10_000 + CHECK_GRACE_MS} ms, though its deadline is 10000 ms`,
       );
     } finally {
       vi.useRealTimers();

@@ -98,7 +98,7 @@ describe('config validation names the path and the fix', () => {
 
   it('rejects an unknown monitor kind', () => {
     expect(problems({ project: 'x', monitors: [http({ kind: 'htp' })] })).toEqual([
-      'monitors[0].kind: kind "htp" is not a monitor kind; use "http"',
+      'monitors[0].kind: kind "htp" is not a monitor kind; use one of "http", "queue", "backup", "command"',
     ]);
   });
 
@@ -220,7 +220,10 @@ describe('config files', () => {
     expect(config.project).toBe('example');
     expect(config.monitors.map((m) => m.name)).toContain('madef-api-health');
     const madef = config.monitors.find((m) => m.name === 'madef-api-health');
-    expect(madef?.assertions).toContainEqual({ path: 'checks.memory.percentage', lt: 85 });
+    expect(madef?.kind === 'http' && madef.assertions).toContainEqual({
+      path: 'checks.memory.percentage',
+      lt: 85,
+    });
   });
 
   it('names the file and the path when a TypeScript config is invalid', async () => {

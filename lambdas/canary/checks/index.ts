@@ -3,6 +3,7 @@
  * kind. Each kind's check is pure logic over its dependencies and never throws.
  */
 import type { Monitor } from '../../../lib/config/resolve.ts';
+import type { AwsClients } from '../../shared/aws.ts';
 import { type HttpCheckDeps, runHttpCheck } from './http-check.ts';
 import type { CheckResult } from './result.ts';
 
@@ -12,8 +13,10 @@ export { type HttpCheckDeps, runHttpCheck, USER_AGENT } from './http-check.ts';
 export { lookupPath, parsePath } from './json-path.ts';
 export * from './result.ts';
 
-/** What any check may need from outside. Grows as kinds join (queue and backup clients...). */
-export type CheckDeps = HttpCheckDeps;
+/** What any check may need from outside: secrets, the clock, and the AWS clients. */
+export interface CheckDeps extends HttpCheckDeps {
+  readonly aws: AwsClients;
+}
 
 /** Runs one monitor once. Never throws: an unknown kind is a failed result too. */
 export async function runCheck(monitor: Monitor, deps: CheckDeps): Promise<CheckResult> {
