@@ -21,7 +21,10 @@ export const MetricNames = {
   componentHealthy: 'ComponentHealthy',
 } as const;
 
-/** The alarm that pages for a monitor. Alarm names are never typed by hand. */
-export function monitorAlarmName(project: string, monitor: string): string {
-  return `vigil-${project}-${monitor}`;
+/**
+ * The alarm that pages for a monitor, or for one aspect of it (`warning`, `stalled`,
+ * `dead-letters`, `oldest-message`). Alarm names are never typed by hand.
+ */
+export function monitorAlarmName(project: string, monitor: string, aspect?: string): string {
+  return aspect ? `vigil-${project}-${monitor}-${aspect}` : `vigil-${project}-${monitor}`;
 }

@@ -6,6 +6,8 @@ import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { HealthMonitor } from './constructs/health-monitor.ts';
 import { PagingTopics } from './constructs/paging-topics.ts';
+import { QueueAlarms } from './constructs/queue-alarms.ts';
+import { awsAccessOf } from './monitors/aws-access.ts';
 import { assertDeployable } from './monitors/deployment-checks.ts';
 import { secretRefsOf } from './monitors/monitor-traits.ts';
 import { SeverityActionStrategy } from './paging/severity-action-strategy.ts';
@@ -61,6 +63,7 @@ export class VigilStack extends Stack {
       ...(props.canaryEntry !== undefined && { entry: props.canaryEntry }),
     });
     this.canary.grantSecretRead(enabled.flatMap(secretRefsOf));
+    this.canary.grantAwsAccess(enabled.flatMap((m) => awsAccessOf(this, m)));
 
     const scheduler = new CheckScheduler(this, 'Checks', {
       canary: this.canary.lambda,
@@ -69,15 +72,21 @@ export class VigilStack extends Stack {
 
     const monitors = new Map<string, HealthMonitor>();
     for (const monitor of enabled) {
-      monitors.set(
-        monitor.name,
-        new HealthMonitor(this, `Monitor-${monitor.name}`, {
+      const health = new HealthMonitor(this, `Monitor-${monitor.name}`, {
+        project: config.project,
+        monitor,
+        scheduler,
+        paging: pageBySeverity,
+      });
+      monitors.set(monitor.name, health);
+      if (monitor.kind === 'queue') {
+        new QueueAlarms(health, 'QueueAlarms', {
           project: config.project,
           monitor,
-          scheduler,
+          periodSeconds: health.periodSeconds,
           paging: pageBySeverity,
-        }),
-      );
+        });
+      }
     }
     this.monitors = monitors;
   }

@@ -6,7 +6,19 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricResolution, type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Monitor } from '../../lib/config/resolve.ts';
 import { COMPONENT_DIMENSION, MetricNames, MONITOR_DIMENSION } from '../../lib/naming.ts';
-import type { CheckResult } from './checks/result.ts';
+import { type CheckResult, MEASUREMENT_METRICS, type MeasurementName } from './checks/result.ts';
+
+/** CloudWatch units of the published measurements. */
+const MEASUREMENT_UNITS: Record<MeasurementName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
+  QueueDepth: MetricUnit.Count,
+  InFlight: MetricUnit.Count,
+  Delayed: MetricUnit.Count,
+  DeadLetterDepth: MetricUnit.Count,
+  OldestMessageAgeSeconds: MetricUnit.Seconds,
+  BackupAgeSeconds: MetricUnit.Seconds,
+  BackupSizeBytes: MetricUnit.Bytes,
+  BackupCount: MetricUnit.Count,
+};
 
 /** Components whose health the monitor asked to publish as metrics. */
 export function componentsToPublish(
@@ -30,8 +42,15 @@ export function recordResult(metrics: Metrics, monitor: Monitor, result: CheckRe
   if (result.latencyMs !== undefined) {
     metrics.addMetric(MetricNames.latencyMs, MetricUnit.Milliseconds, result.latencyMs);
   }
+  for (const name of MEASUREMENT_METRICS) {
+    const value = result.measurements?.[name];
+    if (value !== undefined) metrics.addMetric(name, MEASUREMENT_UNITS[name], value);
+  }
   // Not metrics (no cost): searchable context in the same EMF line.
   metrics.addMetadata('reason', result.ok ? 'ok' : result.reason);
+  for (const [name, value] of Object.entries(result.measurements ?? {})) {
+    if (!MEASUREMENT_METRICS.includes(name as MeasurementName)) metrics.addMetadata(name, String(value));
+  }
   for (const component of componentsToPublish(monitor, result)) {
     const single = metrics.singleMetric();
     single.clearDefaultDimensions(); // singleMetric() brings back Powertools' `service` dimension

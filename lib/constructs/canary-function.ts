@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Monitor, SecretRef } from '../config/index.ts';
+import type { AccessGrant } from '../monitors/aws-access.ts';
 import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE } from '../naming.ts';
 
@@ -209,6 +210,69 @@ export class CanaryFunction extends Construct {
       });
     }
   }
+
+  /**
+   * Lets the canary make the AWS reads its monitors need (lib/monitors/aws-access.ts), merged by
+   * action and condition so one statement lists every queue, bucket or instance it applies to.
+   * Reading a backup object from a bucket encrypted with a customer-managed key also needs
+   * `kms:Decrypt` through S3.
+   */
+  grantAwsAccess(grants: readonly AccessGrant[]): void {
+    const merged = new Map<string, { grant: AccessGrant; resources: Set<string> }>();
+    for (const grant of grants) {
+      const key = JSON.stringify([[...grant.actions].sort(), grant.conditions ?? null]);
+      const entry = merged.get(key) ?? { grant, resources: new Set<string>() };
+      for (const r of grant.resources) entry.resources.add(r);
+      merged.set(key, entry);
+    }
+    const wildcards: string[] = [];
+    for (const { grant, resources } of merged.values()) {
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          actions: [...grant.actions],
+          resources: [...resources].sort(),
+          ...(grant.conditions && { conditions: grant.conditions as Record<string, unknown> }),
+        }),
+      );
+      wildcards.push(
+        ...[...resources].filter((r) => (Token.isUnresolved(r) ? r.includes('*') : r.endsWith('*'))),
+      );
+    }
+    if (grants.some((g) => g.actions.includes('s3:GetObject'))) {
+      const anyKey = Stack.of(this).formatArn({ service: 'kms', resource: 'key', resourceName: '*' });
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'DecryptBackupObjects',
+          actions: ['kms:Decrypt'],
+          resources: [anyKey],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+        }),
+      );
+      wildcards.push(anyKey);
+    }
+    // cdk-nag names each wildcard finding by its resource; acknowledge exactly those, with the reason.
+    for (const resource of new Set(wildcards.map((r) => nagResource(Stack.of(this), r)))) {
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason:
+          'The narrowest IAM allows: objects under the monitored backup prefix (prefix*), snapshots of the monitored database (RDS authorizes DescribeDB*Snapshots on snapshot ARNs whose names are not known in advance), Run Command results (GetCommandInvocation/ListCommandInvocations have no resource type), instances selected by tag (conditioned on ssm:resourceTag), and kms:Decrypt only via S3 for backup objects.',
+      });
+    }
+  }
+}
+
+/** A resource as cdk-nag prints it in a finding id: pseudo parameters as `<AWS::Region>`. */
+function nagResource(stack: Stack, resource: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object' && 'Ref' in v) return `<${(v as { Ref: string }).Ref}>`;
+    if (v && typeof v === 'object' && 'Fn::Join' in v) {
+      const [sep, parts] = (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      return parts.map(render).join(sep);
+    }
+    return JSON.stringify(v);
+  };
+  return render(stack.resolve(resource));
 }
 
 const RETENTION_VALUES = new Set<number>(

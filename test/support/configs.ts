@@ -79,3 +79,57 @@ export function withFirstMonitor(changes: Record<string, unknown>): VigilConfig 
   const [first, ...rest] = infraConfigInput.monitors;
   return parseConfig({ ...infraConfigInput, monitors: [{ ...first, ...changes }, ...rest] }, 'test');
 }
+
+/** Queue, backup and command monitors of every source, for IAM scoping, queue alarms and cdk-nag. */
+export const opsConfig = parseConfig({
+  project: 'ops',
+  monitors: [
+    {
+      kind: 'queue',
+      name: 'orders-queue',
+      sqs: {
+        queue: 'orders',
+        deadLetterQueue: 'https://sqs.eu-west-1.amazonaws.com/210987654321/orders-dlq',
+      },
+      maxDepth: 1000,
+      warnDepth: 500,
+      stalled: { minDepth: 10, checks: 5 },
+      maxOldestMessageAgeSeconds: 900,
+      severity: 'P2',
+    },
+    {
+      kind: 'queue',
+      name: 'outbox',
+      endpoint: { url: 'https://madef.example.com/api/whatsapp/queue', depthPath: 'pending' },
+      maxDepth: 200,
+    },
+    {
+      kind: 'backup',
+      name: 'madef-s3-dumps',
+      s3: { bucket: 'acme-db-backups', prefix: 'madef/', pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz' },
+    },
+    { kind: 'backup', name: 'nutri-rds', rds: { instance: 'nutri-db' } },
+    { kind: 'backup', name: 'aurora', rds: { cluster: 'shop-aurora' } },
+    {
+      kind: 'backup',
+      name: 'vault',
+      awsBackup: { vault: 'prod-vault', resourceArn: 'arn:aws:rds:eu-west-1:123456789012:db:nutri-db' },
+    },
+    {
+      kind: 'backup',
+      name: 'madef-host-dumps',
+      host: {
+        instance: 'i-0123456789abcdef0',
+        directory: '/opt/madef/backups',
+        pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+      },
+    },
+    {
+      kind: 'command',
+      name: 'muhasebi-worker',
+      tags: { Role: 'worker' },
+      command: 'pnpm -C apps/worker-jobs health-check',
+      workingDirectory: '/opt/ai-muhasebi',
+    },
+  ],
+});

@@ -1,0 +1,98 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { CheckResult } from '../../lambdas/canary/checks/result.ts';
+import { recordResult } from '../../lambdas/canary/record.ts';
+import { parseConfig } from '../../lib/config/index.ts';
+
+afterEach(() => vi.restoreAllMocks());
+
+const [queue] = parseConfig({
+  project: 'test',
+  monitors: [
+    {
+      name: 'orders-queue',
+      kind: 'queue',
+      sqs: { queue: 'orders', deadLetterQueue: 'orders-dlq' },
+      maxDepth: 1000,
+    },
+  ],
+}).monitors;
+
+/** Records `result` on a fresh Metrics instance and returns the EMF line it prints. */
+function emfFor(result: CheckResult): Record<string, unknown> & {
+  _aws: { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[]; Dimensions: string[][] }[] };
+} {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  const metrics = new Metrics({ namespace: 'Vigil' });
+  metrics.clearDefaultDimensions();
+  if (!queue) throw new Error('no monitor');
+  recordResult(metrics, queue, result);
+  metrics.publishStoredMetrics();
+  vi.restoreAllMocks();
+  const line = lines
+    .join('')
+    .split('\n')
+    .find((l) => l.includes('"_aws"'));
+  if (!line) throw new Error('no EMF printed');
+  return JSON.parse(line);
+}
+
+describe('recordResult', () => {
+  it('publishes the metric measurements and keeps the rest as free metadata', () => {
+    const emf = emfFor({
+      ok: false,
+      reason: 'queue_depth',
+      detail: '1001 messages visible, over the 1000 limit',
+      monitor: 'orders-queue',
+      kind: 'queue',
+      checkedAt: '2026-11-24T06:00:00.000Z',
+      durationMs: 12,
+      attempts: 1,
+      measurements: { QueueDepth: 1001, InFlight: 3, Delayed: 0, DeadLetterDepth: 2 },
+    });
+    expect(emf._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['Monitor']]);
+    expect(emf._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'Success', Unit: 'Count' },
+      { Name: 'QueueDepth', Unit: 'Count' },
+      { Name: 'DeadLetterDepth', Unit: 'Count' },
+    ]);
+    expect(emf).toMatchObject({
+      Monitor: 'orders-queue',
+      Success: 0,
+      QueueDepth: 1001,
+      DeadLetterDepth: 2,
+      reason: 'queue_depth',
+      // Logged, not billed as metrics.
+      InFlight: '3',
+      Delayed: '0',
+    });
+  });
+
+  it('publishes backup age, size and count in their units', () => {
+    const emf = emfFor({
+      ok: true,
+      monitor: 'orders-queue',
+      kind: 'backup',
+      checkedAt: '2026-11-24T06:00:00.000Z',
+      durationMs: 40,
+      attempts: 1,
+      measurements: { BackupAgeSeconds: 14_400, BackupSizeBytes: 52_428_800, BackupCount: 7 },
+    });
+    expect(emf._aws.CloudWatchMetrics[0]?.Metrics).toEqual([
+      { Name: 'Success', Unit: 'Count' },
+      { Name: 'BackupAgeSeconds', Unit: 'Seconds' },
+      { Name: 'BackupSizeBytes', Unit: 'Bytes' },
+      { Name: 'BackupCount', Unit: 'Count' },
+    ]);
+    expect(emf).toMatchObject({
+      Success: 1,
+      BackupAgeSeconds: 14_400,
+      BackupSizeBytes: 52_428_800,
+      BackupCount: 7,
+    });
+  });
+});
