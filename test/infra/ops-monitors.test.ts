@@ -11,7 +11,7 @@ import { logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
 let synth: Synthesized;
 let statements: Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
 
-/** Renders Fn::Join / Ref trees as readable strings: "arn:${AWS::Partition}:sqs:...". */
+/** Renders Fn::Join / Ref trees as readable strings: "arn:<AWS::Partition>:sqs:...". */
 function flat(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(flat);
   if (value && typeof value === 'object') {
@@ -20,7 +20,7 @@ function flat(value: unknown): unknown {
       const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
       return parts.map((p) => (typeof p === 'string' ? p : String(flat(p)))).join(sep);
     }
-    if ('Ref' in v) return `\${${v.Ref}}`;
+    if ('Ref' in v) return `<${v.Ref}>`;
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flat(x)]));
   }
   return value;
@@ -52,8 +52,8 @@ describe('canary role: only what the monitors name', () => {
   it('reads the named queues (by name in this account, by URL in its own), nothing else of SQS', () => {
     expect(grant('sqs:GetQueueAttributes', 'sqs:GetQueueUrl')).toMatchObject({
       Resource: [
-        'arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:orders',
-        'arn:${AWS::Partition}:sqs:eu-west-1:210987654321:orders-dlq',
+        'arn:<AWS::Partition>:sqs:<AWS::Region>:<AWS::AccountId>:orders',
+        'arn:<AWS::Partition>:sqs:eu-west-1:210987654321:orders-dlq',
       ],
     });
     const sqsActions = statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('sqs:'));
@@ -65,37 +65,37 @@ describe('canary role: only what the monitors name', () => {
     expect(grant('s3:ListBucket')).toEqual({
       Action: 's3:ListBucket',
       Effect: 'Allow',
-      Resource: 'arn:${AWS::Partition}:s3:::acme-db-backups',
+      Resource: 'arn:<AWS::Partition>:s3:::acme-db-backups',
       Condition: { StringLike: { 's3:prefix': 'madef/*' } },
     });
     expect(grant('s3:GetObject')).toMatchObject({
-      Resource: 'arn:${AWS::Partition}:s3:::acme-db-backups/madef/*',
+      Resource: 'arn:<AWS::Partition>:s3:::acme-db-backups/madef/*',
     });
     expect(
       statements.find((s) => s.Action === 'kms:Decrypt' && JSON.stringify(s).includes('s3.')),
     ).toMatchObject({
-      Condition: { StringEquals: { 'kms:ViaService': 's3.${AWS::Region}.amazonaws.com' } },
+      Condition: { StringEquals: { 'kms:ViaService': 's3.<AWS::Region>.amazonaws.com' } },
     });
   });
 
   it('describes snapshots of the named database and cluster only', () => {
     expect(grant('rds:DescribeDBSnapshots')).toMatchObject({
       Resource: [
-        'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:db:nutri-db',
-        'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:snapshot:*',
+        'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:nutri-db',
+        'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*',
       ],
     });
     expect(grant('rds:DescribeDBClusterSnapshots')).toMatchObject({
       Resource: [
-        'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster-snapshot:*',
-        'arn:${AWS::Partition}:rds:${AWS::Region}:${AWS::AccountId}:cluster:shop-aurora',
+        'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:cluster-snapshot:*',
+        'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:cluster:shop-aurora',
       ],
     });
   });
 
   it('lists recovery points of the named vault only', () => {
     expect(grant('backup:ListRecoveryPointsByBackupVault')).toMatchObject({
-      Resource: 'arn:${AWS::Partition}:backup:${AWS::Region}:${AWS::AccountId}:backup-vault:prod-vault',
+      Resource: 'arn:<AWS::Partition>:backup:<AWS::Region>:<AWS::AccountId>:backup-vault:prod-vault',
     });
   });
 
@@ -104,8 +104,8 @@ describe('canary role: only what the monitors name', () => {
     expect(send).toContainEqual(
       expect.objectContaining({
         Resource: [
-          'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/i-0123456789abcdef0',
-          'arn:${AWS::Partition}:ssm:${AWS::Region}::document/AWS-RunShellScript',
+          'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/i-0123456789abcdef0',
+          'arn:<AWS::Partition>:ssm:<AWS::Region>::document/AWS-RunShellScript',
         ],
       }),
     );
@@ -113,8 +113,8 @@ describe('canary role: only what the monitors name', () => {
       expect.objectContaining({
         Condition: { StringEquals: { 'ssm:resourceTag/Role': 'worker' } },
         Resource: [
-          'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:instance/*',
-          'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:managed-instance/*',
+          'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:instance/*',
+          'arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:managed-instance/*',
         ],
       }),
     );
