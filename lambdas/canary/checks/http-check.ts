@@ -16,6 +16,9 @@
  *      worse news than a slow right one.
  * Components from a health document are attached whenever the body was read and parsed, pass or fail
  * (a 503's body is where "database: error" lives).
+ *
+ * {@link requestJson} runs the same engine for checks that read a number from a JSON endpoint (queue
+ * depth, backup time), so those fail with the same reason codes and never grow a second HTTP client.
  */
 import {
   type ClientRequest,
@@ -28,8 +31,8 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import type { HttpMonitor } from '../../../lib/config/resolve.ts';
-import type { SecretRef } from '../../../lib/config/schema.ts';
+import type { HttpMonitor, JsonEndpoint } from '../../../lib/config/resolve.ts';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS, type SecretRef } from '../../../lib/config/schema.ts';
 import { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
 import { extractComponents } from './health-document.ts';
 import type { CheckFailure, CheckResult, CheckSuccess, ComponentStatus, ReasonCode } from './result.ts';
@@ -354,7 +357,7 @@ type BuiltHeaders =
  * as `secret_unavailable`, since the target was never asked.
  */
 async function buildHeaders(
-  monitor: HttpMonitor,
+  monitor: Pick<HttpRequestSpec, 'headers' | 'body'>,
   deps: HttpCheckDeps,
   deadlineIn: number,
 ): Promise<BuiltHeaders> {
@@ -464,6 +467,34 @@ function parseJson(body: Buffer): Parsed {
 // The check
 // ---------------------------------------------------------------------------------------------
 
+/** The parts of an HTTP monitor that make the request and judge the answer. */
+type HttpRequestSpec = Pick<
+  HttpMonitor,
+  | 'name'
+  | 'url'
+  | 'method'
+  | 'headers'
+  | 'body'
+  | 'timeoutMs'
+  | 'maxRedirects'
+  | 'maxBodyBytes'
+  | 'retryNetworkErrors'
+  | 'expectStatus'
+  | 'maxLatencyMs'
+  | 'assertions'
+>;
+
+/** How a caller other than {@link runHttpCheck} uses the engine. */
+interface ExchangeOptions {
+  /** The result's `kind`. */
+  readonly kind: string;
+  /**
+   * Judge the body as JSON even without assertions (`bad_json` when it is not), and hand the parsed
+   * body over when the answer passes.
+   */
+  readonly onJson?: (value: unknown) => void;
+}
+
 /** What the result carries besides pass/fail, gathered as the check goes. */
 interface Progress {
   attempts: number;
@@ -479,18 +510,98 @@ interface Progress {
  * here, is a {@link CheckResult}; `timeoutMs` bounds the whole check (secrets, redirects, retry).
  */
 export async function runHttpCheck(monitor: HttpMonitor, deps: HttpCheckDeps): Promise<CheckResult> {
+  return exchange(monitor, deps, { kind: 'http' });
+}
+
+/** The ResultBase fields of an answered request, for a check that builds its own result on them. */
+export type JsonRequestBase = Omit<CheckSuccess, 'ok'>;
+
+/** What {@link requestJson} returns: the parsed body, or the failed result that explains why not. */
+export type JsonResponse =
+  | {
+      readonly ok: true;
+      /** The parsed body: any JSON value, `null` included. */
+      readonly json: unknown;
+      /** Time to the final answer's headers, ms. */
+      readonly latencyMs: number;
+      /** The answer's status (a 2xx). */
+      readonly statusCode: number;
+      /** monitor, kind, checkedAt, durationMs, latencyMs, statusCode, attempts, finalUrl, components. */
+      readonly base: JsonRequestBase;
+    }
+  | { readonly ok: false; readonly result: CheckFailure };
+
+/**
+ * GETs a JSON endpoint (a queue's depth, a backup provider's API) through the same engine as
+ * {@link runHttpCheck}, so it fails the same way with the same reason codes: a fresh connection,
+ * `timeoutMs` for everything (secrets, redirects, one retry of a network error), at most
+ * `DEFAULT_MAX_REDIRECTS` redirects (credentials dropped across origins), the `DEFAULT_MAX_BODY_BYTES`
+ * cap, header secrets through `deps.resolveSecret`. Any 2xx passes (`http_status` otherwise); a body
+ * that is not JSON, whatever its content-type says, is `bad_json`. Never throws.
+ *
+ * @param monitorName - the result's `monitor`
+ * @param kind - the result's `kind` ("queue", "backup")
+ */
+export async function requestJson(
+  monitorName: string,
+  kind: string,
+  endpoint: JsonEndpoint,
+  deps: HttpCheckDeps,
+): Promise<JsonResponse> {
+  const spec: HttpRequestSpec = {
+    name: monitorName,
+    url: endpoint.url,
+    method: 'GET',
+    headers: endpoint.headers,
+    timeoutMs: endpoint.timeoutMs,
+    // The config gives an endpoint no knobs for these: the HTTP monitor's defaults apply.
+    maxRedirects: DEFAULT_MAX_REDIRECTS,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    retryNetworkErrors: true,
+    expectStatus: [],
+    assertions: [],
+  };
+  let json: { value: unknown } | undefined;
+  const result = await exchange(spec, deps, {
+    kind,
+    onJson: (value) => {
+      json = { value };
+    },
+  });
+  if (!result.ok) return { ok: false, result };
+  const { ok: _ok, ...base } = result;
+  // A pass with onJson always delivered the body; the guard keeps the types honest.
+  if (json === undefined) {
+    return { ok: false, result: { ...base, ok: false, reason: 'bad_json', detail: 'no body' } };
+  }
+  return {
+    ok: true,
+    json: json.value,
+    latencyMs: base.latencyMs ?? 0,
+    statusCode: base.statusCode ?? 0,
+    base,
+  };
+}
+
+/** One request, its redirects and retry, and the verdict on the final answer. Never throws. */
+async function exchange(
+  monitor: HttpRequestSpec,
+  deps: HttpCheckDeps,
+  options: ExchangeOptions,
+): Promise<CheckResult> {
   const clock = deps.now ?? monotonic;
   const start = clock();
   const checkedAt = new Date(deps.now ? start : Date.now()).toISOString();
   const deadline = start + monitor.timeoutMs;
   const progress: Progress = { attempts: 1 };
   const expect = monitor.expectStatus;
+  const wantJson = monitor.assertions.length > 0 || options.onJson !== undefined;
   const statusOk = (code: number): boolean =>
     expect.length === 0 ? code >= 200 && code < 300 : expect.includes(code);
 
   const base = () => ({
     monitor: monitor.name,
-    kind: 'http',
+    kind: options.kind,
     checkedAt,
     durationMs: Math.round(clock() - start),
     ...(progress.latencyMs !== undefined && { latencyMs: Math.round(progress.latencyMs) }),
@@ -527,7 +638,6 @@ export async function runHttpCheck(monitor: HttpMonitor, deps: HttpCheckDeps): P
     const built = await buildHeaders(monitor, deps, deadline - clock());
     if (!built.ok) return fail('secret_unavailable', built.detail);
 
-    const wantJson = monitor.assertions.length > 0;
     const limits: HopLimits = {
       clock,
       deadline,
@@ -661,7 +771,7 @@ export async function runHttpCheck(monitor: HttpMonitor, deps: HttpCheckDeps): P
         );
     }
 
-    if (monitor.assertions.length > 0) {
+    if (wantJson) {
       if (!parsed?.ok) {
         const preview = parsed ? bodyPreview(parsed.text) : 'empty';
         return fail('bad_json', `body is not JSON (${type || 'no content-type'}, ${preview})`);
@@ -678,6 +788,7 @@ export async function runHttpCheck(monitor: HttpMonitor, deps: HttpCheckDeps): P
     if (monitor.maxLatencyMs !== undefined && latency > monitor.maxLatencyMs) {
       return fail('slow', `answered in ${latency} ms, over the ${monitor.maxLatencyMs} ms limit`);
     }
+    if (parsed?.ok) options.onJson?.(parsed.value);
     return pass();
   }
 }

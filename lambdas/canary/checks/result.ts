@@ -134,6 +134,13 @@ export const MEASUREMENT_METRICS: readonly MeasurementName[] = [
 
 export interface CheckSuccess extends ResultBase {
   readonly ok: true;
+  /**
+   * What the check saw, for a person: "newest backup 2.0 h old, within the 24 h limit (...)", or what
+   * stands out without failing, "orders: 12 messages visible, 0 in flight, 0 delayed; 3 messages in
+   * dead-letter queue orders-dlq". Never a verdict: alarms on the published measurements (warning
+   * depth, dead-letter arrivals, a stalled queue) judge those.
+   */
+  readonly detail?: string;
 }
 
 export interface CheckFailure extends ResultBase {
