@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import * as s3Sdk from '@aws-sdk/client-s3';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +66,7 @@ afterAll(async () => {
 
 describe('listBackupObjects (fauxqs)', () => {
   it('follows ContinuationToken until all 1,500 objects are listed', async () => {
-    const listing = await listBackupObjects(s3, 'many', 'db/');
+    const listing = await listBackupObjects({ sdk: s3Sdk, client: s3 }, 'many', 'db/');
     expect(listing.ok).toBe(true);
     if (!listing.ok) return;
     expect(listing.objects).toHaveLength(1500);
@@ -73,12 +74,12 @@ describe('listBackupObjects (fauxqs)', () => {
     expect(new Set(listing.objects.map((o) => o.key)).size).toBe(1500);
     expect(listing.objects[0]).toMatchObject({ key: 'db/madef_00000.sql.gz', size: 1 });
     expect(listing.objects[0]?.lastModified).toBeGreaterThan(Date.UTC(2020, 0, 1));
-    const small = await listBackupObjects(s3, 'many', 'db/', { pageSize: 100 });
+    const small = await listBackupObjects({ sdk: s3Sdk, client: s3 }, 'many', 'db/', { pageSize: 100 });
     expect(small.ok && small.pages).toBe(15);
   });
 
   it('reports not_found naming the bucket when it does not exist', async () => {
-    const listing = await listBackupObjects(s3, 'no-such-bucket', 'db/');
+    const listing = await listBackupObjects({ sdk: s3Sdk, client: s3 }, 'no-such-bucket', 'db/');
     expect(listing).toEqual({
       ok: false,
       reason: 'not_found',
@@ -94,7 +95,7 @@ describe('listBackupObjects (fauxqs)', () => {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
-    const listing = await listBackupObjects(dead, 'backups', '');
+    const listing = await listBackupObjects({ sdk: s3Sdk, client: dead }, 'backups', '');
     dead.destroy();
     expect(listing).toMatchObject({
       ok: false,
@@ -129,7 +130,12 @@ describe('readGzipEnds (fauxqs)', () => {
     const body = dump(1);
     await put('backups', 'ends/complete.sql.gz', body);
     sent.length = 0;
-    const ends = await readGzipEnds(s3, 'backups', 'ends/complete.sql.gz', body.length);
+    const ends = await readGzipEnds(
+      { sdk: s3Sdk, client: s3 },
+      'backups',
+      'ends/complete.sql.gz',
+      body.length,
+    );
     expect(sent.map((r) => [r.command, r.range])).toEqual([
       ['GetObjectCommand', 'bytes=0-17'],
       ['GetObjectCommand', `bytes=${body.length - 8}-${body.length - 1}`],
@@ -141,7 +147,12 @@ describe('readGzipEnds (fauxqs)', () => {
       tail: new Uint8Array(body.subarray(body.length - 8)),
       size: body.length,
     });
-    const check = await checkS3GzipEnds(s3, 'backups', 'ends/complete.sql.gz', body.length);
+    const check = await checkS3GzipEnds(
+      { sdk: s3Sdk, client: s3 },
+      'backups',
+      'ends/complete.sql.gz',
+      body.length,
+    );
     expect(check).toMatchObject({
       ok: true,
       integrity: { ok: true },
@@ -153,12 +164,17 @@ describe('readGzipEnds (fauxqs)', () => {
     const body = dump(2);
     const cut = body.subarray(0, body.length - 777);
     await put('backups', 'ends/truncated.sql.gz', cut);
-    const check = await checkS3GzipEnds(s3, 'backups', 'ends/truncated.sql.gz', cut.length);
+    const check = await checkS3GzipEnds(
+      { sdk: s3Sdk, client: s3 },
+      'backups',
+      'ends/truncated.sql.gz',
+      cut.length,
+    );
     expect(check).toMatchObject({
       ok: true,
       integrity: { ok: false, detail: expect.stringMatching(/^truncated: /) },
     });
-    const missing = await readGzipEnds(s3, 'backups', 'ends/nope.sql.gz', 100);
+    const missing = await readGzipEnds({ sdk: s3Sdk, client: s3 }, 'backups', 'ends/nope.sql.gz', 100);
     expect(missing).toMatchObject({ ok: false, reason: 'not_found' });
   });
 });
@@ -173,7 +189,7 @@ describe('checkS3Backups (fauxqs)', () => {
   it('passes seven complete daily dumps, testing only the newest', async () => {
     sent.length = 0;
     const result = await checkS3Backups(
-      s3,
+      { sdk: s3Sdk, client: s3 },
       { bucket: 'backups', prefix: 'madef/', rules },
       NEWEST + 23 * HOUR,
     );
@@ -188,7 +204,11 @@ describe('checkS3Backups (fauxqs)', () => {
     const newer = NEWEST + DAY;
     const body = dump(9);
     await put('backups', `madef/${nameAt(newer)}`, body.subarray(0, body.length / 2));
-    const result = await checkS3Backups(s3, { bucket: 'backups', prefix: 'madef/', rules }, newer + 2 * HOUR);
+    const result = await checkS3Backups(
+      { sdk: s3Sdk, client: s3 },
+      { bucket: 'backups', prefix: 'madef/', rules },
+      newer + 2 * HOUR,
+    );
     expect(result).toMatchObject({ ok: false, reason: 'backup_corrupt', count: 7 });
     expect(result.detail).toMatch(
       /newest file madef\/madef_20261125_020000\.sql\.gz failed its integrity check \(truncated: .*newest valid backup madef\/madef_20261124_020000\.sql\.gz is 26\.0 h old/,
@@ -196,7 +216,11 @@ describe('checkS3Backups (fauxqs)', () => {
   });
 
   it('reports a missing bucket as a typed failure', async () => {
-    const result = await checkS3Backups(s3, { bucket: 'gone', prefix: 'madef/', rules }, NEWEST);
+    const result = await checkS3Backups(
+      { sdk: s3Sdk, client: s3 },
+      { bucket: 'gone', prefix: 'madef/', rules },
+      NEWEST,
+    );
     expect(result).toMatchObject({ ok: false, reason: 'not_found' });
   });
 });

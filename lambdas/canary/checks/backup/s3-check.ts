@@ -3,7 +3,6 @@
  * Pure apart from the injected client and clock, so the canary and `vigil check` share it.
  */
 
-import type { S3Client } from '@aws-sdk/client-s3';
 import {
   type BackupEvaluation,
   type BackupObject,
@@ -12,6 +11,7 @@ import {
   rankBackupCandidates,
 } from './evaluate.ts';
 import { checkS3GzipEnds } from './s3-gzip.ts';
+import type { S3Sdk } from './s3-sdk.ts';
 import { listBackupObjects, type S3Failure } from './s3-source.ts';
 
 /** Where the backups are and what makes them good. */
@@ -40,7 +40,7 @@ export type S3BackupCheck = BackupEvaluation | S3Failure;
  * Lists `s3://bucket/prefix`, gzip-tests the newest candidates that are otherwise valid, and judges
  * them with `evaluateBackups` at time `now` (epoch ms). Never throws.
  */
-export async function checkS3Backups(s3: S3Client, spec: S3BackupSpec, now: number): Promise<S3BackupCheck> {
+export async function checkS3Backups(s3: S3Sdk, spec: S3BackupSpec, now: number): Promise<S3BackupCheck> {
   const listing = await listBackupObjects(s3, spec.bucket, spec.prefix, { abortSignal: spec.abortSignal });
   if (!listing.ok) return listing;
   let objects: BackupObject[] = listing.objects;

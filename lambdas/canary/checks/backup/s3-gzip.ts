@@ -3,9 +3,9 @@
  * ranged GETs of {@link GZIP_HEAD_BYTES} and {@link GZIP_TAIL_BYTES} bytes, whatever the size.
  */
 
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BackupIntegrity } from './evaluate.ts';
 import { checkGzipEnds, GZIP_HEAD_BYTES, GZIP_TAIL_BYTES, type GzipEndsVerdict } from './gzip.ts';
+import type { S3Sdk } from './s3-sdk.ts';
 import { classifyS3Error, type S3Failure } from './s3-source.ts';
 
 /** The two ends of an object. */
@@ -36,7 +36,7 @@ function totalFromContentRange(contentRange: string | undefined): number | undef
  * listed size; the first response's Content-Range overrides it. An empty object is not read.
  */
 export async function readGzipEnds(
-  s3: S3Client,
+  s3: S3Sdk,
   bucket: string,
   key: string,
   size: number,
@@ -45,8 +45,8 @@ export async function readGzipEnds(
   if (size === 0) return { ok: true, head: new Uint8Array(), tail: new Uint8Array(), size: 0 };
   const what = `s3://${bucket}/${key}`;
   try {
-    const first = await s3.send(
-      new GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${GZIP_HEAD_BYTES - 1}` }),
+    const first = await s3.client.send(
+      new s3.sdk.GetObjectCommand({ Bucket: bucket, Key: key, Range: `bytes=0-${GZIP_HEAD_BYTES - 1}` }),
       { abortSignal: options.abortSignal },
     );
     const head = await first.Body?.transformToByteArray();
@@ -63,8 +63,8 @@ export async function readGzipEnds(
       };
     }
     const tailStart = Math.max(0, actualSize - GZIP_TAIL_BYTES);
-    const second = await s3.send(
-      new GetObjectCommand({
+    const second = await s3.client.send(
+      new s3.sdk.GetObjectCommand({
         Bucket: bucket,
         Key: key,
         Range: `bytes=${tailStart}-${actualSize - 1}`,
@@ -90,7 +90,7 @@ export async function readGzipEnds(
  * `BackupObject`, or the S3 failure that prevented a verdict (report that, do not guess).
  */
 export async function checkS3GzipEnds(
-  s3: S3Client,
+  s3: S3Sdk,
   bucket: string,
   key: string,
   size: number,

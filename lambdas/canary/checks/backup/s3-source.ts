@@ -3,8 +3,8 @@
  * ListBucket is itself the signal a canary reports.
  */
 
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { BackupObject } from './evaluate.ts';
+import type { S3Sdk } from './s3-sdk.ts';
 
 /** Why S3 could not be read. */
 export type S3FailureReason = 'not_found' | 'access_denied' | 'timeout' | 'aws_error';
@@ -83,7 +83,7 @@ export function classifyS3Error(error: unknown, what: string): S3Failure {
  * Keys ending in `/` (console "folders") are left out.
  */
 export async function listBackupObjects(
-  s3: S3Client,
+  s3: S3Sdk,
   bucket: string,
   prefix: string,
   options: ListBackupOptions = {},
@@ -93,8 +93,8 @@ export async function listBackupObjects(
   let pages = 0;
   try {
     do {
-      const page = await s3.send(
-        new ListObjectsV2Command({
+      const page = await s3.client.send(
+        new s3.sdk.ListObjectsV2Command({
           Bucket: bucket,
           Prefix: prefix === '' ? undefined : prefix,
           ContinuationToken: token,
