@@ -259,10 +259,14 @@ export function formatTable(results: readonly CheckResult[], style: Style = crea
   const header = ['MONITOR', 'RESULT', 'LATENCY', 'REASON / DETAIL'];
   const rows = results.map((r) => {
     const latency = r.latencyMs !== undefined ? `${Math.round(r.latencyMs)} ms` : '—';
+    // A pass can carry a note worth reading (dead letters waiting, over the warning level).
     const outcome = r.ok
-      ? r.statusCode !== undefined
-        ? style.dim(`HTTP ${r.statusCode}`)
-        : ''
+      ? [
+          r.statusCode !== undefined ? style.dim(`HTTP ${r.statusCode}`) : '',
+          r.detail ? oneLine(r.detail) : '',
+        ]
+          .filter((s) => s.length > 0)
+          .join('  ')
       : `${style.bold(r.reason)}  ${oneLine(r.detail)}`;
     const extra = [
       r.components && r.components.length > 0 ? formatComponents(r.components, style) : '',

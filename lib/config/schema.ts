@@ -522,7 +522,15 @@ export const commandMonitorSchema = z
     /** Managed instances to run on, by ID. */
     instances: z.optional(z.array(instanceId).check(z.minLength(1), z.maxLength(50))),
     /** Or by tag: every managed instance with these tags. */
-    tags: z.optional(z.record(z.string().check(z.minLength(1)), z.string())),
+    tags: z.optional(
+      z
+        .record(z.string().check(z.minLength(1)), z.string())
+        .check(
+          z.refine((t) => Object.keys(t).length > 0, {
+            message: 'name at least one tag, e.g. { Role: "worker" }',
+          }),
+        ),
+    ),
     /** Shell command run with AWS-RunShellScript; healthy on exit 0. */
     command: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096)),
     /** Directory to run in, e.g. "/opt/ai-muhasebi". */

@@ -106,6 +106,18 @@ export function awsAccessOf(stack: Stack, monitor: Monitor): AccessGrant[] {
         case 'rds':
           return s.instance
             ? [
+                // DescribeDBInstances tells a mistyped instance (not_found) from one with no snapshot.
+                {
+                  actions: ['rds:DescribeDBInstances'],
+                  resources: [
+                    stack.formatArn({
+                      service: 'rds',
+                      resource: 'db',
+                      resourceName: s.instance,
+                      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                    }),
+                  ],
+                },
                 {
                   actions: ['rds:DescribeDBSnapshots'],
                   resources: [
@@ -125,6 +137,17 @@ export function awsAccessOf(stack: Stack, monitor: Monitor): AccessGrant[] {
                 },
               ]
             : [
+                {
+                  actions: ['rds:DescribeDBClusters'],
+                  resources: [
+                    stack.formatArn({
+                      service: 'rds',
+                      resource: 'cluster',
+                      resourceName: s.cluster ?? '',
+                      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+                    }),
+                  ],
+                },
                 {
                   actions: ['rds:DescribeDBClusterSnapshots'],
                   resources: [

@@ -250,3 +250,116 @@ describe('config files', () => {
     );
   });
 });
+
+describe('queue, backup and command monitors', () => {
+  const queue = (over: Record<string, unknown> = {}) => ({
+    name: 'orders',
+    kind: 'queue',
+    sqs: { queue: 'orders' },
+    maxDepth: 1000,
+    ...over,
+  });
+
+  it('resolves each kind with its defaults', () => {
+    const config = parseConfig({
+      project: 'x',
+      monitors: [
+        queue({ sqs: { queue: 'orders', deadLetterQueue: 'orders-dlq' }, warnDepth: 500 }),
+        { name: 'dumps', kind: 'backup', s3: { bucket: 'acme-backups', prefix: 'madef/' } },
+        { name: 'worker', kind: 'command', instances: ['i-0123456789abcdef0'], command: 'pnpm health-check' },
+      ],
+    });
+    expect(config.monitors[0]).toMatchObject({
+      kind: 'queue',
+      source: { kind: 'sqs', queue: 'orders', deadLetterQueue: 'orders-dlq' },
+      warningSeverity: 'P3',
+      schedule: 'rate(1 minute)',
+    });
+    expect(config.monitors[1]).toMatchObject({
+      kind: 'backup',
+      source: { kind: 's3', bucket: 'acme-backups', prefix: 'madef/', minSizeBytes: 1, verifyGzip: true },
+      maxAgeHours: 24,
+      schedule: 'rate(1 hour)',
+    });
+    expect(config.monitors[2]).toMatchObject({
+      kind: 'command',
+      targets: { instances: ['i-0123456789abcdef0'] },
+      timeoutSeconds: 60,
+    });
+    for (const monitor of config.monitors) {
+      expect(parseCanaryEvent(JSON.parse(JSON.stringify(toCanaryEvent(monitor))))).toEqual(monitor);
+    }
+  });
+
+  it('rejects a queue with two sources or with nothing to watch', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [queue({ endpoint: { url: 'https://a.example.com/q', depthPath: 'pending' } })],
+      }),
+    ).toEqual([
+      'monitors[0]: give exactly one source: sqs: { queue: "orders" } or endpoint: { url: "https://...", depthPath: "outbox.pending" }',
+    ]);
+    expect(problems({ project: 'x', monitors: [queue({ maxDepth: undefined })] })).toEqual([
+      'monitors[0]: watches nothing; set maxDepth, warnDepth, maxOldestMessageAgeSeconds, stalled or sqs.deadLetterQueue',
+    ]);
+  });
+
+  it('rejects a warning level at or above the critical one', () => {
+    expect(problems({ project: 'x', monitors: [queue({ warnDepth: 1000 })] })).toEqual([
+      'monitors[0].warnDepth: 1000 is not below maxDepth (1000); the warning level must come first',
+    ]);
+  });
+
+  it('rejects a bad queue reference', () => {
+    expect(problems({ project: 'x', monitors: [queue({ sqs: { queue: 'orders queue!' } })] })[0]).toMatch(
+      /^monitors\[0\]\.sqs\.queue: must be a queue URL like/,
+    );
+  });
+
+  it('rejects a backup monitor with no source or two', () => {
+    expect(problems({ project: 'x', monitors: [{ name: 'b', kind: 'backup' }] })).toEqual([
+      'monitors[0]: give one source: s3, rds, awsBackup, host or endpoint, e.g. s3: { bucket: "acme-backups", prefix: "madef/" }',
+    ]);
+    expect(
+      problems({
+        project: 'x',
+        monitors: [{ name: 'b', kind: 'backup', rds: { instance: 'db' }, s3: { bucket: 'acme-backups' } }],
+      }),
+    ).toEqual(['monitors[0]: has s3 and rds; give exactly one source per backup monitor']);
+  });
+
+  it('rejects an RDS source naming both an instance and a cluster, and a bad instance ID', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [{ name: 'b', kind: 'backup', rds: { instance: 'db', cluster: 'c' } }],
+      }),
+    ).toEqual(['monitors[0].rds: give exactly one of instance: "madef-db" or cluster: "madef-aurora"']);
+    expect(
+      problems({
+        project: 'x',
+        monitors: [
+          { name: 'b', kind: 'backup', host: { instance: 'web-1', directory: '/opt/madef/backups' } },
+        ],
+      }),
+    ).toEqual([
+      'monitors[0].host.instance: must be an EC2 instance ID ("i-0abc...") or a managed instance ID ("mi-0abc...")',
+    ]);
+  });
+
+  it('rejects a command with no target, two targets or an empty tag set', () => {
+    const cmd = { name: 'w', kind: 'command', command: 'true' };
+    const target = 'monitors[0]: give exactly one target: instances: ["i-0abc..."] or tags: { Role: "app" }';
+    expect(problems({ project: 'x', monitors: [cmd] })).toEqual([target]);
+    expect(
+      problems({
+        project: 'x',
+        monitors: [{ ...cmd, instances: ['i-0123456789abcdef0'], tags: { Role: 'app' } }],
+      }),
+    ).toEqual([target]);
+    expect(problems({ project: 'x', monitors: [{ ...cmd, tags: {} }] })).toEqual([
+      'monitors[0].tags: name at least one tag, e.g. { Role: "worker" }',
+    ]);
+  });
+});

@@ -85,6 +85,12 @@ describe('canary role: only what the monitors name', () => {
         'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:snapshot:*',
       ],
     });
+    expect(grant('rds:DescribeDBInstances')).toMatchObject({
+      Resource: 'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:db:nutri-db',
+    });
+    expect(grant('rds:DescribeDBClusters')).toMatchObject({
+      Resource: 'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:cluster:shop-aurora',
+    });
     expect(grant('rds:DescribeDBClusterSnapshots')).toMatchObject({
       Resource: [
         'arn:<AWS::Partition>:rds:<AWS::Region>:<AWS::AccountId>:cluster-snapshot:*',

@@ -4,7 +4,10 @@
  */
 import type { Monitor } from '../../../lib/config/resolve.ts';
 import type { AwsClients } from '../../shared/aws.ts';
+import { runBackupCheck } from './backup/index.ts';
+import { runCommandCheck } from './command-check.ts';
 import { type HttpCheckDeps, runHttpCheck } from './http-check.ts';
+import { runQueueCheck } from './queue-check.ts';
 import type { CheckResult } from './result.ts';
 
 export { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
@@ -23,9 +26,17 @@ export async function runCheck(monitor: Monitor, deps: CheckDeps): Promise<Check
   switch (monitor.kind) {
     case 'http':
       return runHttpCheck(monitor, deps);
+    case 'queue':
+      return runQueueCheck(monitor, deps);
+    case 'backup':
+      return runBackupCheck(monitor, deps);
+    case 'command':
+      return runCommandCheck(monitor, deps);
     default: {
-      // Only reachable with a payload from a newer config than this code (a deploy in flight).
-      const m = monitor as { name?: unknown; kind?: unknown };
+      // Only reachable with a payload from a newer config than this code (a deploy in flight). The
+      // `never` keeps the switch exhaustive: a new kind in the Monitor union fails to compile here.
+      const unknownKind: never = monitor;
+      const m = unknownKind as { name?: unknown; kind?: unknown };
       return {
         monitor: String(m.name),
         kind: String(m.kind),
