@@ -125,7 +125,96 @@ export default defineConfig({
       service: 'whatsapp-notifications',
       kind: 'http',
       url: 'https://api.notifications.example.com/v1/health',
-      runbook: `${RUNBOOKS}/whatsapp-notifications.md`,
+      assertions: [{ path: 'database.connected', equals: true }],
+      runbook: `${RUNBOOKS}/whatsapp-notifications.md#health-monitoring`,
+    },
+
+    // Queues. "SQS queue depth > 1000" (whatsapp-notifications.md "Queue Backup"): read directly with
+    // GetQueueAttributes; dead letters page on arrival; a consumer that stops draining pages too.
+    {
+      name: 'notifications-queue',
+      service: 'whatsapp-notifications',
+      kind: 'queue',
+      sqs: { queue: 'whatsapp-notifications', deadLetterQueue: 'whatsapp-notifications-dlq' },
+      warnDepth: 500,
+      maxDepth: 1_000,
+      stalled: { minDepth: 100, checks: 10 },
+      maxOldestMessageAgeSeconds: 900,
+      runbook: `${RUNBOOKS}/whatsapp-notifications.md#queue-backup`,
+    },
+    // MAdef's WhatsApp outbox is a BullMQ queue, not SQS: its depth comes from the app's own API
+    // ("outbox messages piling up", madef-home-care.md §7.1).
+    {
+      name: 'madef-outbox',
+      service: 'madef',
+      kind: 'queue',
+      endpoint: {
+        url: 'https://madef.example.com/api/whatsapp/queue',
+        headers: { authorization: { ssmParameter: '/vigil/madef/admin-token', prefix: 'Bearer ' } },
+        depthPath: 'pending',
+        oldestAgePath: 'oldestQueuedAt',
+      },
+      maxDepth: 500,
+      maxOldestMessageAgeSeconds: 1_800,
+      runbook: `${RUNBOOKS}/madef-home-care.md#71-circuit-breaker-open-whatsapp`,
+    },
+
+    // Backups. MAdef dumps to /opt/madef/backups on its host, pruned after 7 days (§3): read over
+    // SSM Run Command, aged by the timestamp in the file name, gzip-tested on the host.
+    {
+      name: 'madef-host-backups',
+      service: 'madef',
+      kind: 'backup',
+      host: {
+        instance: 'i-0123456789abcdef0',
+        directory: '/opt/madef/backups',
+        pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+        minSizeBytes: 1_024,
+        minCount: 6,
+        maxSizeDropPercent: 50,
+      },
+      // Dumps run at 02:00; 26 h leaves the dump itself time to finish before anyone is paged.
+      maxAgeHours: 26,
+      severity: 'P2',
+      runbook: `${RUNBOOKS}/madef-home-care.md#3-restore-database-backup`,
+    },
+    // The same dumps, copied off the host to S3 (if you sync them there).
+    {
+      name: 'madef-s3-backups',
+      service: 'madef',
+      kind: 'backup',
+      s3: {
+        bucket: 'example-db-backups',
+        prefix: 'madef/',
+        pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+        minSizeBytes: 1_024,
+        minCount: 6,
+      },
+      maxAgeHours: 26,
+      runbook: `${RUNBOOKS}/madef-home-care.md#3-restore-database-backup`,
+    },
+    // whatsapp-notifications keeps its database on RDS: the newest available snapshot, RPO 24 h.
+    {
+      name: 'notifications-db-snapshots',
+      service: 'whatsapp-notifications',
+      kind: 'backup',
+      rds: { instance: 'whatsapp-notif-db' },
+      maxAgeHours: 25,
+      runbook: `${RUNBOOKS}/whatsapp-notifications.md#database-backup`,
+    },
+
+    // Host commands. ai-muhasebi's worker health lives only on the host (ai-muhasebi.md "Worker
+    // Health Check"): run it over Run Command on the instances tagged as its workers.
+    {
+      name: 'muhasebi-worker-health',
+      service: 'muhasebi',
+      kind: 'command',
+      tags: { Role: 'muhasebi-worker' },
+      command: 'pnpm -C apps/worker-jobs health-check',
+      workingDirectory: '/opt/ai-muhasebi',
+      timeoutSeconds: 60,
+      schedule: 'rate(5 minutes)',
+      runbook: `${RUNBOOKS}/ai-muhasebi.md#worker-health-check`,
     },
   ],
 });
