@@ -16,11 +16,13 @@ import {
   DEFAULT_TIMEOUT_MS,
   type httpMonitorSchema,
   type MonitorInput,
+  minutesOfDay,
   type QueueMonitorInput,
   type SecretRef,
   type Severity,
   type Subscribers,
   type VigilConfigInput,
+  type WEEKDAYS,
 } from './schema.ts';
 
 type HttpMonitorParsed = z.output<typeof httpMonitorSchema>;
@@ -35,7 +37,12 @@ export interface ResolvedMonitorBase {
   readonly alarm: { readonly datapointsToAlarm: number; readonly evaluationPeriods: number };
   readonly runbook?: string;
   readonly enabled: boolean;
+  /** Hours between reminders while in ALARM; 0 for none. */
+  readonly repeatHours: number;
 }
+
+/** Reminder interval by severity, as the runbooks page: P1/P2 every 4 h, P3/P4 never. */
+export const DEFAULT_REPEAT_HOURS: Readonly<Record<Severity, number>> = { P1: 4, P2: 4, P3: 0, P4: 0 };
 
 /** An HTTP monitor with every default applied. */
 export interface HttpMonitor extends ResolvedMonitorBase {
@@ -125,26 +132,58 @@ export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24;
 export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 60;
 export const DEFAULT_WARNING_SEVERITY: Severity = 'P3';
 
+/** A service: the monitors that page as one incident. */
+export interface Service {
+  readonly name: string;
+  readonly description?: string;
+  /** Services whose outage holds this one's pages. */
+  readonly dependsOn: readonly string[];
+  /** Hours between reminders; undefined: each monitor's own. */
+  readonly repeatHours?: number;
+  readonly dashboard?: string;
+  /** Names of its monitors (enabled or not), in config order. */
+  readonly monitors: readonly string[];
+}
+
+/** A recurring maintenance window, resolved. */
+export interface MaintenanceWindow {
+  readonly name: string;
+  /** Services held during the window (every service when the config named none). */
+  readonly services: readonly string[];
+  readonly days: readonly (typeof WEEKDAYS)[number][];
+  readonly start: string;
+  readonly end: string;
+  readonly timeZone: string;
+  /** Length of the window in minutes. */
+  readonly durationMinutes: number;
+}
+
 export interface VigilConfig {
   readonly project: string;
   readonly paging: Readonly<Record<Severity, Subscribers>>;
   readonly logRetentionDays: number;
   readonly monitors: readonly Monitor[];
+  /** Every service: those the config declares and those its monitors name. */
+  readonly services: readonly Service[];
+  readonly maintenance: readonly MaintenanceWindow[];
+  readonly heartbeat?: { readonly schedule: string; readonly severity: Severity };
 }
 
 type Defaults = NonNullable<VigilConfigInput['defaults']>;
 
 /** Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`. */
 export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monitor {
+  const severity = m.severity ?? defaults.severity ?? DEFAULT_SEVERITY;
   const base: ResolvedMonitorBase = {
     name: m.name,
     service: m.service ?? m.name,
     ...(m.description !== undefined && { description: m.description }),
-    severity: m.severity ?? defaults.severity ?? DEFAULT_SEVERITY,
+    severity,
     schedule: m.schedule ?? defaults.schedule ?? DEFAULT_SCHEDULE,
     alarm: { ...DEFAULT_ALARM, ...defaults.alarm, ...m.alarm },
     ...(m.runbook !== undefined && { runbook: m.runbook }),
     enabled: m.enabled ?? true,
+    repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
   };
   switch (m.kind) {
     case 'http':
@@ -449,6 +488,29 @@ export function parseConfig(input: unknown, source?: string): VigilConfig {
     throw new ConfigError(toConfigIssues(parsed.error, input), source, { cause: parsed.error });
   const c = parsed.data;
   const defaults = c.defaults ?? {};
+  const monitors = c.monitors.map((m) => resolveMonitor(m, defaults));
+  const declared = c.services ?? {};
+  const names = [...new Set([...Object.keys(declared), ...monitors.map((m) => m.service)])];
+  const services: Service[] = names.map((name) => {
+    const s = declared[name];
+    return {
+      name,
+      ...(s?.description !== undefined && { description: s.description }),
+      dependsOn: s?.dependsOn ?? [],
+      ...(s?.repeatHours !== undefined && { repeatHours: s.repeatHours }),
+      ...(s?.dashboard !== undefined && { dashboard: s.dashboard }),
+      monitors: monitors.filter((m) => m.service === name).map((m) => m.name),
+    };
+  });
+  const maintenance: MaintenanceWindow[] = (c.maintenance ?? []).map((w) => ({
+    name: w.name,
+    services: w.services ?? names,
+    days: w.days,
+    start: w.start,
+    end: w.end,
+    timeZone: w.timeZone ?? 'UTC',
+    durationMinutes: minutesOfDay(w.end) - minutesOfDay(w.start),
+  }));
   return {
     project: c.project,
     paging: {
@@ -458,6 +520,11 @@ export function parseConfig(input: unknown, source?: string): VigilConfig {
       P4: c.paging?.P4 ?? {},
     },
     logRetentionDays: c.logRetentionDays ?? 30,
-    monitors: c.monitors.map((m) => resolveMonitor(m, defaults)),
+    monitors,
+    services,
+    maintenance,
+    ...(c.heartbeat && {
+      heartbeat: { schedule: c.heartbeat.schedule, severity: c.heartbeat.severity ?? 'P4' },
+    }),
   };
 }

@@ -273,6 +273,12 @@ const monitorBase = {
   ),
   /** Set false to keep the monitor in the config without scheduling it. @default true */
   enabled: z.optional(z.boolean()),
+  /** Hours between reminders while its incident stays in ALARM; 0 for none. @default 4 for P1/P2, 0 for P3/P4 */
+  repeatHours: z.optional(
+    z
+      .number()
+      .check(z.gte(0, 'must be 0 (no reminders) or more'), z.lte(168, 'must be at most 168 (a week)')),
+  ),
 };
 
 const httpUrl = z.string().check(
@@ -523,13 +529,11 @@ export const commandMonitorSchema = z
     instances: z.optional(z.array(instanceId).check(z.minLength(1), z.maxLength(50))),
     /** Or by tag: every managed instance with these tags. */
     tags: z.optional(
-      z
-        .record(z.string().check(z.minLength(1)), z.string())
-        .check(
-          z.refine((t) => Object.keys(t).length > 0, {
-            message: 'name at least one tag, e.g. { Role: "worker" }',
-          }),
-        ),
+      z.record(z.string().check(z.minLength(1)), z.string()).check(
+        z.refine((t) => Object.keys(t).length > 0, {
+          message: 'name at least one tag, e.g. { Role: "worker" }',
+        }),
+      ),
     ),
     /** Shell command run with AWS-RunShellScript; healthy on exit 0. */
     command: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096)),
@@ -587,6 +591,87 @@ export const pagingSchema = z.strictObject({
 });
 
 // ---------------------------------------------------------------------------------------------
+// Services, maintenance windows, heartbeat
+// ---------------------------------------------------------------------------------------------
+
+/** A service groups monitors into one incident: one page when any of them breaches. */
+export const serviceSchema = z.strictObject({
+  /** Shown in pages and on the dashboard. */
+  description: z.optional(z.string().check(z.maxLength(256))),
+  /** Services this one depends on: while one of them is down, this service's pages are held. */
+  dependsOn: z.optional(z.array(monitorName)),
+  /** Hours between reminders while the service's incident stays in ALARM; 0 for none. */
+  repeatHours: z.optional(z.number().check(z.gte(0), z.lte(168))),
+  /** Dashboard link shown in pages. @default the service's Vigil dashboard */
+  dashboard: z.optional(z.url({ message: 'must be an absolute URL' })),
+});
+
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes since midnight of "HH:MM". */
+export function minutesOfDay(hhmm: string): number {
+  const m = HHMM.exec(hhmm);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
+}
+
+/** True when the runtime knows the IANA time zone ("Europe/Istanbul", "UTC"). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A recurring maintenance window: pages (and later remediation) are held while it is open; checks
+ * and metrics keep running; whatever is still breaching when it closes pages then.
+ * The runbooks' window: `{ name: 'sunday-maintenance', days: ['SUN'], start: '02:00', end: '04:00', timeZone: 'UTC' }`.
+ */
+export const maintenanceWindowSchema = z
+  .strictObject({
+    /** Names the window (and its mute rule). */
+    name: monitorName,
+    /** Services held during the window. @default every service */
+    services: z.optional(
+      z.array(monitorName).check(z.minLength(1, 'name at least one service, or leave services out for all')),
+    ),
+    /** Days the window opens on. */
+    days: z
+      .array(z.enum(WEEKDAYS, { error: (i) => `expected MON..SUN, got ${JSON.stringify(i.input)}` }))
+      .check(z.minLength(1, 'name at least one day, e.g. ["SUN"]')),
+    /** Opening time, "HH:MM" in `timeZone`. */
+    start: matching(HHMM, 'must be a time "HH:MM" (24 h), e.g. "02:00"'),
+    /** Closing time, "HH:MM" in `timeZone`, after `start` on the same day. */
+    end: matching(HHMM, 'must be a time "HH:MM" (24 h), e.g. "04:00"'),
+    /** IANA time zone of start and end. @default "UTC" */
+    timeZone: z.optional(
+      z.string().check(
+        z.refine(isTimeZone, {
+          message:
+            'is not a time zone this runtime knows; use an IANA name such as "UTC" or "Europe/Istanbul"',
+        }),
+      ),
+    ),
+  })
+  .check(
+    z.superRefine((w, ctx) => {
+      const start = minutesOfDay(w.start);
+      const end = minutesOfDay(w.end);
+      if (!Number.isNaN(start) && !Number.isNaN(end) && end <= start) {
+        fail(
+          ctx,
+          `${w.end} is not after start ${w.start}; a window must end later the same day (split one that crosses midnight into two)`,
+          ['end'],
+        );
+      }
+    }),
+  );
+export type MaintenanceWindowInput = z.input<typeof maintenanceWindowSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The whole config
 // ---------------------------------------------------------------------------------------------
 
@@ -610,6 +695,19 @@ export const configInputSchema = z
     ),
     /** Subscribers per severity topic. */
     paging: z.optional(pagingSchema),
+    /** Services by name: dependencies, reminders, dashboard link. Monitors name theirs with `service`. */
+    services: z.optional(z.record(monitorName, serviceSchema)),
+    /** Recurring maintenance windows. */
+    maintenance: z.optional(z.array(maintenanceWindowSchema)),
+    /** A page on a schedule that proves the paging path works end to end. @default off */
+    heartbeat: z.optional(
+      z.strictObject({
+        /** When to send it (EventBridge cron, UTC), e.g. "cron(0 9 ? * MON *)". */
+        schedule: scheduleSchema,
+        /** The topic it goes to. @default "P4" */
+        severity: z.optional(severitySchema),
+      }),
+    ),
     /** Days the canary's logs are kept. @default 30 */
     logRetentionDays: z.optional(
       z.union(
@@ -621,6 +719,38 @@ export const configInputSchema = z
   })
   .check(
     z.superRefine((config, ctx) => {
+      const services = new Set([
+        ...Object.keys(config.services ?? {}),
+        ...config.monitors.map((m) => m.service ?? m.name),
+      ]);
+      for (const [name, service] of Object.entries(config.services ?? {})) {
+        service.dependsOn?.forEach((dep, i) => {
+          if (dep === name)
+            fail(ctx, `"${name}" cannot depend on itself`, ['services', name, 'dependsOn', i]);
+          else if (!services.has(dep)) {
+            fail(ctx, `"${dep}" is not a service; name one of ${[...services].join(', ')}`, [
+              'services',
+              name,
+              'dependsOn',
+              i,
+            ]);
+          }
+        });
+      }
+      const cycle = dependencyCycle(config.services ?? {});
+      if (cycle) fail(ctx, `services depend on each other in a cycle: ${cycle.join(' -> ')}`, ['services']);
+      config.maintenance?.forEach((w, i) => {
+        w.services?.forEach((svc, j) => {
+          if (!services.has(svc)) {
+            fail(ctx, `"${svc}" is not a service; name one of ${[...services].join(', ')}`, [
+              'maintenance',
+              i,
+              'services',
+              j,
+            ]);
+          }
+        });
+      });
       const seen = new Map<string, number>();
       config.monitors.forEach((m, i) => {
         const first = seen.get(m.name);
@@ -644,6 +774,29 @@ export const configInputSchema = z
       });
     }),
   );
+
+/** A dependency cycle among services, as a path that returns to its start, or undefined. */
+function dependencyCycle(
+  services: Record<string, { dependsOn?: string[] | undefined }>,
+): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): string[] | undefined => {
+    if (state.get(name) === 'done') return undefined;
+    if (state.get(name) === 'visiting') return [...path.slice(path.indexOf(name)), name];
+    state.set(name, 'visiting');
+    for (const dep of services[name]?.dependsOn ?? []) {
+      const cycle = visit(dep, [...path, name]);
+      if (cycle) return cycle;
+    }
+    state.set(name, 'done');
+    return undefined;
+  };
+  for (const name of Object.keys(services)) {
+    const cycle = visit(name, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
 
 /** What a user writes in `vigil.config.ts`. */
 export type VigilConfigInput = z.input<typeof configInputSchema>;
