@@ -28,3 +28,31 @@ export const MetricNames = {
 export function monitorAlarmName(project: string, monitor: string, aspect?: string): string {
   return aspect ? `vigil-${project}-${monitor}-${aspect}` : `vigil-${project}-${monitor}`;
 }
+
+/** A service's health composite: ALARM when any of its monitors is; no actions (suppressor, dashboard). */
+export function serviceAlarmName(project: string, service: string): string {
+  return `vigil-${project}-service-${service}`;
+}
+
+/** A service's paging composite for one severity: the one page per incident. */
+export function servicePageAlarmName(project: string, service: string, severity: string): string {
+  return `vigil-${project}-service-${service}-${severity}`;
+}
+
+/**
+ * The stable key of a service's incident, the same on ALARM, reminder, escalation and OK, so a
+ * pager de-duplicates and auto-resolves: `vigil/<project>/<service>`.
+ */
+export function incidentKey(project: string, service: string): string {
+  return `vigil/${project}/${service}`;
+}
+
+/** The mute rule of a maintenance window or of `vigil mute`. */
+export function muteRuleName(project: string, name: string): string {
+  return `vigil-${project}-mute-${name}`;
+}
+
+/** Prefix of every alarm and mute rule a project creates. */
+export function projectPrefix(project: string): string {
+  return `vigil-${project}-`;
+}

@@ -5,9 +5,12 @@
  * variables (how tests and `vigil check` reach a local emulator), never from code here.
  */
 import type { BackupClient } from '@aws-sdk/client-backup';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 
@@ -43,6 +46,9 @@ export interface AwsClients {
   backup(): Promise<Loaded<typeof import('@aws-sdk/client-backup'), BackupClient>>;
   ssm(): Promise<Loaded<typeof import('@aws-sdk/client-ssm'), SSMClient>>;
   secretsManager(): Promise<Loaded<typeof import('@aws-sdk/client-secrets-manager'), SecretsManagerClient>>;
+  cloudwatch(): Promise<Loaded<typeof import('@aws-sdk/client-cloudwatch'), CloudWatchClient>>;
+  logs(): Promise<Loaded<typeof import('@aws-sdk/client-cloudwatch-logs'), CloudWatchLogsClient>>;
+  sns(): Promise<Loaded<typeof import('@aws-sdk/client-sns'), SNSClient>>;
 }
 
 /** The process's clients. */
@@ -70,5 +76,17 @@ export const aws: AwsClients = {
   secretsManager: lazyClient(
     () => import('@aws-sdk/client-secrets-manager'),
     (sdk) => new sdk.SecretsManagerClient({}),
+  ),
+  cloudwatch: lazyClient(
+    () => import('@aws-sdk/client-cloudwatch'),
+    (sdk) => new sdk.CloudWatchClient({}),
+  ),
+  logs: lazyClient(
+    () => import('@aws-sdk/client-cloudwatch-logs'),
+    (sdk) => new sdk.CloudWatchLogsClient({}),
+  ),
+  sns: lazyClient(
+    () => import('@aws-sdk/client-sns'),
+    (sdk) => new sdk.SNSClient({}),
   ),
 };

@@ -51,6 +51,9 @@ function awsWith(client: SQSClient): AwsClients {
     backup: unused,
     ssm: unused,
     secretsManager: unused,
+    cloudwatch: unused,
+    logs: unused,
+    sns: unused,
   };
 }
 

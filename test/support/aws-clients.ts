@@ -29,5 +29,8 @@ export function testAwsClients(given: { [K in keyof AwsClients]?: Loader<K> }): 
     backup: pick('backup'),
     ssm: pick('ssm'),
     secretsManager: pick('secretsManager'),
+    cloudwatch: pick('cloudwatch'),
+    logs: pick('logs'),
+    sns: pick('sns'),
   };
 }

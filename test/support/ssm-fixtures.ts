@@ -47,6 +47,9 @@ export function ssmOnlyClients(): AwsClients {
     rds: unexpected,
     backup: unexpected,
     secretsManager: unexpected,
+    cloudwatch: unexpected,
+    logs: unexpected,
+    sns: unexpected,
   };
 }
 

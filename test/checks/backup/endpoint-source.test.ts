@@ -53,6 +53,9 @@ const noAws: AwsClients = {
   backup: () => Promise.reject(new Error('unused')),
   ssm: () => Promise.reject(new Error('unused')),
   secretsManager: () => Promise.reject(new Error('unused')),
+  cloudwatch: () => Promise.reject(new Error('unused')),
+  logs: () => Promise.reject(new Error('unused')),
+  sns: () => Promise.reject(new Error('unused')),
 };
 
 function deps(overrides: Partial<CheckDeps> = {}): CheckDeps {
