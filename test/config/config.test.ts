@@ -363,3 +363,79 @@ describe('queue, backup and command monitors', () => {
     ]);
   });
 });
+
+describe('services and maintenance windows', () => {
+  const monitors = [
+    http({ service: 'madef' }),
+    http({ name: 'madef-db', service: 'madef-db', url: 'https://db.example.com/health' }),
+  ];
+  const window = { name: 'sunday-maintenance', days: ['SUN'], start: '02:00', end: '04:00', timeZone: 'UTC' };
+
+  it('resolves services, reminders by severity and the runbooks’ Sunday window', () => {
+    const config = parseConfig({
+      project: 'x',
+      services: { madef: { dependsOn: ['madef-db'] } },
+      maintenance: [window],
+      monitors: [
+        ...monitors,
+        http({ name: 'madef-info', service: 'madef', severity: 'P3', url: 'https://a.example.com' }),
+      ],
+    });
+    expect(config.services).toEqual([
+      { name: 'madef', dependsOn: ['madef-db'], monitors: ['madef-api-health', 'madef-info'] },
+      { name: 'madef-db', dependsOn: [], monitors: ['madef-db'] },
+    ]);
+    expect(config.maintenance).toEqual([
+      { ...window, services: ['madef', 'madef-db'], days: ['SUN'], durationMinutes: 120 },
+    ]);
+    expect(config.monitors.map((m) => [m.name, m.repeatHours])).toEqual([
+      ['madef-api-health', 4],
+      ['madef-db', 4],
+      ['madef-info', 0],
+    ]);
+  });
+
+  it('rejects a window that ends before it starts, naming the path', () => {
+    expect(
+      problems({ project: 'x', maintenance: [{ ...window, start: '04:00', end: '02:00' }], monitors }),
+    ).toEqual([
+      'maintenance[0].end: 02:00 is not after start 04:00; a window must end later the same day (split one that crosses midnight into two)',
+    ]);
+  });
+
+  it('rejects an unknown time zone, naming the path', () => {
+    expect(
+      problems({ project: 'x', maintenance: [{ ...window, timeZone: 'Mars/Olympus' }], monitors }),
+    ).toEqual([
+      'maintenance[0].timeZone: is not a time zone this runtime knows; use an IANA name such as "UTC" or "Europe/Istanbul"',
+    ]);
+  });
+
+  it('rejects a bad time and an unknown day', () => {
+    expect(
+      problems({ project: 'x', maintenance: [{ ...window, days: ['SUNDAY'], start: '2am' }], monitors }),
+    ).toEqual([
+      'maintenance[0].days[0]: expected MON..SUN, got "SUNDAY"',
+      'maintenance[0].start: must be a time "HH:MM" (24 h), e.g. "02:00"',
+    ]);
+  });
+
+  it('rejects a dependency on an unknown service, and a cycle', () => {
+    expect(problems({ project: 'x', services: { madef: { dependsOn: ['postgres'] } }, monitors })).toEqual([
+      'services.madef.dependsOn[0]: "postgres" is not a service; name one of madef, madef-db',
+    ]);
+    expect(
+      problems({
+        project: 'x',
+        services: { madef: { dependsOn: ['madef-db'] }, 'madef-db': { dependsOn: ['madef'] } },
+        monitors,
+      }),
+    ).toEqual(['services: services depend on each other in a cycle: madef -> madef-db -> madef']);
+  });
+
+  it('rejects a window over an unknown service', () => {
+    expect(problems({ project: 'x', maintenance: [{ ...window, services: ['shop'] }], monitors })).toEqual([
+      'maintenance[0].services[0]: "shop" is not a service; name one of madef, madef-db',
+    ]);
+  });
+});
