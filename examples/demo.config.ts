@@ -1,11 +1,14 @@
 /**
  * The demo config: the runbooks' health endpoints as served by `scripts/demo-app.ts`, healthy and
- * failing. `npm run demo` starts the demo app and runs `vigil check` on this file; by hand:
+ * failing, plus their queues and backups: SQS queues and S3 dumps in fauxqs (a local SQS/S3
+ * emulator, seeded by `scripts/demo-aws.ts`), madef's WhatsApp outbox and a database provider's
+ * backups API on the demo app. `npm run demo` starts both and runs `vigil check` on this file; by
+ * hand:
  *
- *   npx tsx scripts/demo-app.ts &
- *   VIGIL_DEMO_URL=http://127.0.0.1:8787 npx vigil check --config examples/demo.config.ts
+ *   npx tsx scripts/demo-app.ts &     # starts both and prints the `vigil check` command with its env
  *
- * Half the monitors fail on purpose: each failure is a fault the demo app injects, and
+ * The SQS and S3 monitors name no endpoint: the AWS SDK takes it from `AWS_ENDPOINT_URL`.
+ * Half the monitors fail on purpose: each failure is a fault the demo injects, and
  * {@link expectedOutcomes} says which reason code each one must produce.
  */
 import type { ReasonCode } from '../lambdas/canary/checks/result.ts';
@@ -44,6 +47,24 @@ export const expectedOutcomes: Readonly<Record<string, DemoExpectation>> = {
   'slow-endpoint': { result: 'slow', fault: 'answers after 1.5 s; the monitor allows 1000 ms' },
   'hanging-endpoint': { result: 'timeout', fault: 'accepts the connection and never answers' },
   'html-error-page': { result: 'bad_json', fault: "a proxy's HTML error page, served with 200" },
+  // Passes, and says that its dead-letter queue holds 2 messages (the alarm on new ones judges them).
+  'orders-queue': { result: 'pass' },
+  'emails-queue': { result: 'queue_depth', fault: '1,200 emails waiting in SQS; the limit is 1,000' },
+  'madef-outbox': { result: 'pass' },
+  'madef-outbox-backlog': {
+    result: 'queue_depth',
+    fault: '1,500 WhatsApp messages stuck in the outbox, the oldest for 40 min',
+  },
+  'madef-s3-dumps': { result: 'pass' },
+  'stale-s3-dumps': {
+    result: 'backup_too_old',
+    fault: "the newest dump in S3 is 30 h old: last night's failed",
+  },
+  'provider-backup': { result: 'pass' },
+  'provider-backup-stale': {
+    result: 'backup_too_old',
+    fault: "the provider's newest backup completed 30 h ago",
+  },
 };
 
 export default defineConfig({
@@ -146,6 +167,82 @@ export default defineConfig({
       kind: 'http',
       url: `${base}/html`,
       assertions: [{ path: 'status', equals: 'ok' }],
+    },
+    {
+      // runbooks/whatsapp-notifications.md, "Queue Backup": alert when SQS holds over 1000 messages.
+      // The dead-letter queue's 2 messages are a note here; an alarm pages on new ones.
+      name: 'orders-queue',
+      kind: 'queue',
+      sqs: { queue: 'orders', deadLetterQueue: 'orders-dlq' },
+      maxDepth: 1000,
+    },
+    {
+      // The same limit on a queue whose consumer has stopped: 1,200 emails waiting.
+      name: 'emails-queue',
+      kind: 'queue',
+      sqs: { queue: 'emails' },
+      maxDepth: 1000,
+    },
+    {
+      // runbooks/madef-home-care.md §7.1, "outbox messages piling up": not SQS, a JSON endpoint.
+      name: 'madef-outbox',
+      kind: 'queue',
+      endpoint: {
+        url: `${base}/madef/api/whatsapp/queue`,
+        depthPath: 'pending',
+        oldestAgePath: 'oldestQueuedAt',
+      },
+      maxDepth: 1000,
+      maxOldestMessageAgeSeconds: 900,
+    },
+    {
+      // The outbox behind a stuck WhatsApp provider: 1,500 pending, the oldest queued 40 min ago.
+      name: 'madef-outbox-backlog',
+      kind: 'queue',
+      endpoint: {
+        url: `${base}/madef-backlog/api/whatsapp/queue`,
+        depthPath: 'pending',
+        oldestAgePath: 'oldestQueuedAt',
+      },
+      maxDepth: 1000,
+      maxOldestMessageAgeSeconds: 900,
+    },
+    {
+      // runbooks/madef-home-care.md §3: a nightly pg_dump, 7 days kept, RPO 24 h (26 h leaves the
+      // dump time to finish). Aged by the file name; each newest dump's gzip is checked end to end.
+      name: 'madef-s3-dumps',
+      kind: 'backup',
+      s3: {
+        bucket: 'acme-db-backups',
+        prefix: 'madef/',
+        pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+        minCount: 7,
+      },
+      maxAgeHours: 26,
+    },
+    {
+      // The same rules on a prefix whose newest dump is 30 h old: last night's dump never arrived.
+      name: 'stale-s3-dumps',
+      kind: 'backup',
+      s3: {
+        bucket: 'acme-db-backups',
+        prefix: 'stale/',
+        pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+        minCount: 7,
+      },
+      maxAgeHours: 26,
+    },
+    {
+      // A managed database provider's backups API: the newest backup's completion time.
+      name: 'provider-backup',
+      kind: 'backup',
+      endpoint: { url: `${base}/provider/backups/latest`, timestampPath: 'latest.completedAt' },
+    },
+    {
+      // The same API when the provider's last backup completed 30 h ago (the default RPO is 24 h).
+      name: 'provider-backup-stale',
+      kind: 'backup',
+      endpoint: { url: `${base}/provider-stale/backups/latest`, timestampPath: 'latest.completedAt' },
     },
   ],
 });

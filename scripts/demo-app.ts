@@ -1,11 +1,14 @@
 /**
  * A local stand-in for the services in `../shared/runbooks/`: it serves their health documents as
  * the runbooks describe them, healthy and failing, plus the network faults a canary must turn into a
- * reason code (slow, hanging, HTML instead of JSON, reset, redirect loop, oversized body).
+ * reason code (slow, hanging, HTML instead of JSON, reset, redirect loop, oversized body). It also
+ * serves the JSON endpoints queue and backup monitors read when the queue is not SQS (madef's
+ * WhatsApp outbox) or the backups are a managed database provider's: fresh and stale, with times
+ * relative to the app's clock.
  *
- * Used by `npm run demo`, the CLI tests, and by hand:
+ * Used by `npm run demo`, the CLI tests, and by hand (run directly, it also starts the demo's
+ * SQS/S3 emulator, see `demo-aws.ts`, and prints the command that checks against both):
  *   npx tsx scripts/demo-app.ts            # listens on http://127.0.0.1:8787 (PORT to change)
- *   VIGIL_DEMO_URL=http://127.0.0.1:8787 npx vigil check --config examples/demo.config.ts
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +20,8 @@ export interface DemoAppOptions {
   readonly port?: number;
   /** How long `/slow` takes to answer, ms. @default 1500 */
   readonly slowMs?: number;
+  /** The app's clock, epoch ms: queue and backup times are relative to it. @default Date.now */
+  readonly now?: () => number;
 }
 
 /** A running demo app. */
@@ -31,6 +36,8 @@ type Route = (req: IncomingMessage, res: ServerResponse, app: RouteContext) => v
 
 interface RouteContext {
   readonly slowMs: number;
+  /** The app's clock, epoch ms. */
+  readonly now: () => number;
   /** Schedules work that {@link DemoApp.close} cancels. */
   later(ms: number, fn: () => void): void;
 }
@@ -96,6 +103,34 @@ const whatsappHealthy = () => ({
   },
 });
 
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** An ISO 8601 time `ms` before the app's clock. */
+const ago = (app: RouteContext, ms: number) => new Date(app.now() - ms).toISOString();
+
+/**
+ * madef `/api/whatsapp/queue`: the outbox of WhatsApp messages not yet accepted by the provider
+ * (runbook madef-home-care §7.1, "outbox messages piling up").
+ */
+const madefOutbox = (app: RouteContext, pending: number, oldestAgeMs: number) => ({
+  pending,
+  failed: 0,
+  oldestQueuedAt: ago(app, oldestAgeMs),
+  provider: 'waha',
+});
+
+/** A managed database provider's backups API: the newest completed backup. */
+const providerBackups = (app: RouteContext, ageMs: number) => ({
+  database: 'madef-prod',
+  latest: {
+    id: `bkp-${new Date(app.now() - ageMs).toISOString().slice(0, 10).replaceAll('-', '')}`,
+    status: 'completed',
+    completedAt: ago(app, ageMs),
+    sizeBytes: 48_213_504,
+  },
+});
+
 const HTML_ERROR_PAGE = `<!DOCTYPE html>
 <html><head><title>502 Bad Gateway</title></head>
 <body><h1>Bad Gateway</h1><p>The upstream server is not responding. Please try again later.</p></body></html>
@@ -108,6 +143,13 @@ const ROUTES: Record<string, Route> = {
   '/madef/api/health': (_req, res) => json(res, 200, madefHealthy()),
   '/madef-degraded/api/health': (_req, res) => json(res, 503, madefDegraded()),
   '/madef-high-memory/api/health': (_req, res) => json(res, 200, madefHighMemory()),
+  // madef's WhatsApp outbox (§7.1): draining normally, and backed up behind a stuck provider.
+  '/madef/api/whatsapp/queue': (_req, res, app) => json(res, 200, madefOutbox(app, 12, 2 * MINUTE)),
+  '/madef-backlog/api/whatsapp/queue': (_req, res, app) =>
+    json(res, 200, madefOutbox(app, 1500, 40 * MINUTE)),
+  // A managed database provider's backups API: last night's backup, and one from the day before.
+  '/provider/backups/latest': (_req, res, app) => json(res, 200, providerBackups(app, 3 * HOUR)),
+  '/provider-stale/backups/latest': (_req, res, app) => json(res, 200, providerBackups(app, 30 * HOUR)),
   // AI Muhasebi (runbooks/ai-muhasebi.md): liveness without the DB, readiness with it.
   '/muhasebi/healthz': (_req, res) => json(res, 200, { status: 'ok', service: 'backend-api' }),
   '/muhasebi/readyz': (_req, res) => json(res, 200, { status: 'ready' }),
@@ -150,6 +192,7 @@ export async function startDemoApp(options: DemoAppOptions = {}): Promise<DemoAp
   const timers = new Set<NodeJS.Timeout>();
   const context: RouteContext = {
     slowMs: options.slowMs ?? 1500,
+    now: options.now ?? Date.now,
     later(ms, fn) {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -188,13 +231,22 @@ export async function startDemoApp(options: DemoAppOptions = {}): Promise<DemoAp
   };
 }
 
-// Run directly: `npx tsx scripts/demo-app.ts`
+// Run directly: `npx tsx scripts/demo-app.ts`, with the SQS/S3 emulator the demo config also needs.
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { startDemoAws } = await import('./demo-aws.ts');
   const app = await startDemoApp({ port: Number(process.env.PORT ?? 8787) });
-  process.stdout.write(`demo app listening on ${app.url} (Ctrl-C to stop)\n`);
+  const aws = await startDemoAws({ port: Number(process.env.FAUXQS_PORT ?? 4566) }).catch(async (error) => {
+    await app.close();
+    throw error;
+  });
+  process.stdout.write(
+    `demo app listening on ${app.url}, fauxqs (SQS, S3) on ${aws.url} (Ctrl-C to stop)\n\n` +
+      `VIGIL_DEMO_URL=${app.url} AWS_ENDPOINT_URL=${aws.url} AWS_REGION=us-east-1 ` +
+      'AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo npx vigil check --config examples/demo.config.ts\n',
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      void app.close().then(() => process.exit(0));
+      void Promise.allSettled([app.close(), aws.close()]).then(() => process.exit(0));
     });
   }
 }

@@ -4,8 +4,12 @@
  *  1. Validates `vigil.config.ts` and synthesizes the CDK app (`cdk synth`) into a temporary
  *     directory: the CloudFormation a deploy would create, and how big it is.
  *  2. Starts `scripts/demo-app.ts` (the runbooks' health endpoints, healthy and with injected
- *     faults) and runs `vigil check --config examples/demo.config.ts` against it as a child
- *     process, exactly as a user would, streaming its table.
+ *     faults, madef's WhatsApp outbox and a database provider's backups API) and
+ *     `scripts/demo-aws.ts` (fauxqs, an in-process SQS/S3 emulator on 127.0.0.1, seeded with queues
+ *     and nightly dumps), then runs `vigil check --config examples/demo.config.ts` against both as a
+ *     child process, exactly as a user would, streaming its table. The child finds the emulator
+ *     through the AWS SDK's own `AWS_ENDPOINT_URL`, with dummy credentials and no other AWS
+ *     configuration, so the demo can never reach a real account.
  *
  * Exits 0 when synth worked and every demo monitor produced its expected outcome
  * (`expectedOutcomes` in the demo config): the demo's failures are deliberate, so `vigil check`
@@ -20,12 +24,15 @@ import { fileURLToPath } from 'node:url';
 import { expectedOutcomes } from '../examples/demo.config.ts';
 import { createStyle, shouldColor, validateCommand } from '../lib/cli/main.ts';
 import { DEFAULT_CONFIG_FILE } from '../lib/config/index.ts';
-import { startDemoApp } from './demo-app.ts';
+import { type DemoApp, startDemoApp } from './demo-app.ts';
+import { type DemoAws, demoAwsEnv, startDemoAws } from './demo-aws.ts';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DEMO_CONFIG = 'examples/demo.config.ts';
 const SYNTH_TIMEOUT_MS = 5 * 60_000;
 const CHECK_TIMEOUT_MS = 60_000;
+/** How long stopping the demo app and the emulator may take before the demo moves on. */
+const CLOSE_TIMEOUT_MS = 5_000;
 
 const color = shouldColor(process.stdout, process.env);
 const style = createStyle(color);
@@ -187,16 +194,60 @@ function parseTable(table: string): Map<string, string> {
   return outcomes;
 }
 
-/** Step 2: run `vigil check` on the demo config against the demo app. */
+/** Stops the local servers, each at most {@link CLOSE_TIMEOUT_MS}; never throws, never hangs. */
+async function closeAll(servers: readonly ({ close(): Promise<void> } | undefined)[]): Promise<void> {
+  await Promise.all(
+    servers.map(async (server) => {
+      if (!server) return;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), CLOSE_TIMEOUT_MS);
+      });
+      try {
+        // Both live in this process: if one will not stop, process.exit at the end still ends it.
+        await Promise.race([server.close(), deadline]);
+      } catch {
+        // Stopping failed: nothing the demo can do, and its verdict does not depend on it.
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+}
+
+/** Step 2: run `vigil check` on the demo config against the demo app and the SQS/S3 emulator. */
 async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
-  heading(`2. vigil check --config ${DEMO_CONFIG}  (against the local demo app)`);
-  const app = await startDemoApp({ port: 0 });
+  heading(`2. vigil check --config ${DEMO_CONFIG}  (against the local demo app and fauxqs)`);
+  let app: DemoApp | undefined;
+  let aws: DemoAws | undefined;
   let table = '';
   let finished: Finished;
   try {
+    const [appStarted, awsStarted] = await Promise.allSettled([startDemoApp({ port: 0 }), startDemoAws()]);
+    if (appStarted.status === 'fulfilled') app = appStarted.value;
+    if (awsStarted.status === 'fulfilled') aws = awsStarted.value;
+    if (!app || !aws) {
+      const failed = [appStarted, awsStarted].find((s) => s.status === 'rejected');
+      const error = failed?.status === 'rejected' ? failed.reason : undefined;
+      process.stderr.write(
+        `${style.red('✗')} could not start the demo's servers: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      return false;
+    }
+    const { queues, dumps } = aws.contents;
     say(style.dim(`demo app on ${app.url}`));
+    say(
+      style.dim(
+        `fauxqs (SQS, S3) on ${aws.url}: queues ${Object.entries(queues)
+          .map(([name, n]) => `${name} (${n.toLocaleString('en-US')})`)
+          .join(', ')}; bucket acme-db-backups: ${Object.entries(dumps)
+          .map(([prefix, keys]) => `${keys.length} dumps under ${prefix}`)
+          .join(', ')}`,
+      ),
+    );
     say();
-    const childEnv: NodeJS.ProcessEnv = { ...env, VIGIL_DEMO_URL: app.url };
+    // Only the emulator as AWS: the endpoint, the Region, dummy keys, none of this shell's AWS_* settings.
+    const childEnv = demoAwsEnv({ ...env, VIGIL_DEMO_URL: app.url }, aws.url);
     // The table is piped through this process (to verify it), so pass our terminal's colour on.
     if (color) childEnv.FORCE_COLOR = '1';
     else delete childEnv.FORCE_COLOR;
@@ -214,7 +265,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
       },
     );
   } finally {
-    await app.close();
+    await closeAll([app, aws]);
   }
   // 1 is the expected exit code: the demo's failures are deliberate. 0 would mean a fault went unseen.
   if (finished.code !== 1) {
@@ -239,7 +290,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
   const failures = expectations.filter(([, e]) => e.result !== 'pass');
   const width = (i: 0 | 1) => Math.max(...failures.map((f) => (i === 0 ? f[0] : f[1].result).length));
   say(
-    `\n${style.green('✓')} As expected: ${expectations.length - failures.length} passed, and the ${failures.length} failures are faults the demo app injects on purpose:`,
+    `\n${style.green('✓')} As expected: ${expectations.length - failures.length} passed, and the ${failures.length} failures are faults the demo injects on purpose:`,
   );
   for (const [name, e] of failures) {
     say(`    ${name.padEnd(width(0))}  ${e.result.padEnd(width(1))}  ${style.dim(e.fault ?? '')}`);
@@ -254,8 +305,8 @@ async function demo(): Promise<number> {
     process.stderr.write('node_modules is missing: run `npm ci` first\n');
     return 1;
   }
-  // A fresh clone has no AWS configuration. Nothing in the demo calls AWS (its monitors have no
-  // secrets), but SDK clients and the CDK CLI want a Region to exist.
+  // A fresh clone has no AWS configuration. Nothing in the demo calls AWS (its queues and backups
+  // are in a local emulator), but the CDK CLI wants a Region to exist.
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_REGION: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1',

@@ -1,9 +1,10 @@
 /**
  * What the infrastructure needs to know about each monitor kind, in one place: how long one check
- * may take, which secrets it reads, and how to name its target in a page. Each function switches
- * exhaustively on `kind`, so a new kind fails to compile here until it says what it needs, and
- * nowhere else in the constructs.
+ * may take, which secrets and AWS clients it uses, and how to name its target in a page. Each
+ * function switches exhaustively on `kind`, so a new kind fails to compile here until it says what
+ * it needs, and nowhere else in the constructs.
  */
+import type { AwsClients } from '../../lambdas/shared/aws.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
 
 /** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
@@ -54,6 +55,36 @@ export function secretRefsOf(monitor: Monitor): SecretRef[] {
       return monitor.source.kind === 'endpoint' ? headerSecrets(monitor.source.headers) : [];
     case 'command':
       return [];
+  }
+}
+
+/**
+ * The AWS clients `monitor`'s check uses, its header secrets' included: `vigil check` loads their
+ * SDKs before it starts timing checks.
+ */
+export function awsClientsOf(monitor: Monitor): (keyof AwsClients)[] {
+  const secrets = secretRefsOf(monitor).map((ref) => ('ssmParameter' in ref ? 'ssm' : 'secretsManager'));
+  switch (monitor.kind) {
+    case 'http':
+      return secrets;
+    case 'queue':
+      return monitor.source.kind === 'sqs' ? ['sqs'] : secrets;
+    case 'backup':
+      switch (monitor.source.kind) {
+        case 's3':
+          return ['s3'];
+        case 'rds':
+          return ['rds'];
+        case 'awsBackup':
+          return ['backup'];
+        case 'host':
+          return ['ssm'];
+        case 'endpoint':
+          return secrets;
+      }
+      break;
+    case 'command':
+      return ['ssm'];
   }
 }
 

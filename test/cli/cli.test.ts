@@ -1,10 +1,12 @@
 /**
  * `vigil` as a user runs it: `node bin/vigil.mjs ...` as a child process, against the demo app on
- * 127.0.0.1. Exact exit codes and the strings a person reads are the contract.
+ * 127.0.0.1 and, for queue and backup monitors, the demo's fauxqs (SQS, S3), reached through the
+ * AWS SDK's own `AWS_ENDPOINT_URL` in the child's environment. Exact exit codes and the strings a
+ * person reads are the contract.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -20,7 +22,9 @@ import {
   shouldColor,
 } from '../../lib/cli/main.ts';
 import { parseConfig } from '../../lib/config/index.ts';
+import { awsClientsOf } from '../../lib/monitors/monitor-traits.ts';
 import { type DemoApp, startDemoApp } from '../../scripts/demo-app.ts';
+import { type DemoAws, demoAwsEnv, dumpName, startDemoAws } from '../../scripts/demo-aws.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const VIGIL = join(ROOT, 'bin', 'vigil.mjs');
@@ -33,11 +37,15 @@ interface Run {
   readonly stderr: string;
 }
 
-/** Runs the CLI as a process with a clean colour environment; kills it after 20 s. */
-function vigil(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
-  const base: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: 'us-east-1' };
-  delete base.FORCE_COLOR;
-  delete base.NO_COLOR;
+/**
+ * Runs the CLI as a process with a clean colour and AWS environment (none of this shell's `AWS_*`
+ * settings, only a Region and what `env` adds); kills it after 20 s.
+ */
+function vigil(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const base: NodeJS.ProcessEnv = { AWS_REGION: 'us-east-1' };
+  for (const [name, value] of Object.entries(process.env)) {
+    if (!/^(AWS_|FORCE_COLOR$|NO_COLOR$)/i.test(name)) base[name] = value;
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [VIGIL, ...args], {
       cwd: ROOT,
@@ -64,6 +72,11 @@ function row(stdout: string, monitor: string): string | undefined {
 }
 
 let app: DemoApp;
+let aws: DemoAws;
+/** The environment that aims a child's AWS SDK at {@link aws}: endpoint, Region, dummy keys. */
+let awsEnv: NodeJS.ProcessEnv;
+/** The clock {@link aws}'s dump names are relative to. */
+const seededAt = Date.now();
 let dir: string;
 const files: Record<string, string> = {};
 
@@ -74,7 +87,8 @@ async function writeConfig(name: string, config: unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  app = await startDemoApp({ port: 0, slowMs: 700 });
+  [app, aws] = await Promise.all([startDemoApp({ port: 0, slowMs: 700 }), startDemoAws({ now: seededAt })]);
+  awsEnv = demoAwsEnv({}, aws.url);
   dir = await mkdtemp(join(tmpdir(), 'vigil-cli-test-'));
   const u = app.url;
   files.mixed = await writeConfig('mixed.json', {
@@ -133,6 +147,39 @@ beforeAll(async () => {
       },
     ],
   });
+  // Queues and backups: SQS and S3 in fauxqs, an outbox and a provider's backups API on the demo app.
+  const dumps = { bucket: 'acme-db-backups', pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz', minCount: 7 };
+  files.aws = await writeConfig('aws.json', {
+    project: 'cli-test',
+    defaults: { timeoutMs: 5000 },
+    monitors: [
+      {
+        name: 'orders',
+        kind: 'queue',
+        sqs: { queue: 'orders', deadLetterQueue: 'orders-dlq' },
+        maxDepth: 1000,
+      },
+      { name: 'emails', kind: 'queue', sqs: { queue: 'emails' }, maxDepth: 1000 },
+      { name: 'no-such-queue', kind: 'queue', sqs: { queue: 'no-such-queue' }, maxDepth: 1000 },
+      { name: 'dumps', kind: 'backup', s3: { ...dumps, prefix: 'madef/' }, maxAgeHours: 26 },
+      { name: 'stale-dumps', kind: 'backup', s3: { ...dumps, prefix: 'stale/' }, maxAgeHours: 26 },
+      {
+        name: 'outbox-backlog',
+        kind: 'queue',
+        endpoint: {
+          url: `${u}/madef-backlog/api/whatsapp/queue`,
+          depthPath: 'pending',
+          oldestAgePath: 'oldestQueuedAt',
+        },
+        maxOldestMessageAgeSeconds: 900,
+      },
+      {
+        name: 'provider-backup',
+        kind: 'backup',
+        endpoint: { url: `${u}/provider/backups/latest`, timestampPath: 'latest.completedAt' },
+      },
+    ],
+  });
   files.badJson = await writeConfig('bad.json', {
     project: 'cli-test',
     monitors: [{ name: 'api', kind: 'http', url: 'not a url', timeoutMs: 50 }],
@@ -163,7 +210,7 @@ export default defineConfig({
 });
 
 afterAll(async () => {
-  await app?.close();
+  await Promise.all([app?.close(), aws?.close()]);
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -298,10 +345,48 @@ describe.concurrent('vigil check', () => {
     expect(stderr).toContain('monitors[0].timeoutMs: must be at least 100 ms');
   });
 
-  it('the demo config produces exactly its expected outcomes against the demo app', async () => {
+  it('reads SQS and S3 through AWS_ENDPOINT_URL alone: depth, dead letters, dump age, reason codes', async () => {
+    const { code, stdout, stderr } = await vigil(['check', '--config', files.aws ?? ''], awsEnv);
+    // Nothing on stderr: in particular no SDK warning that a queue URL differs from the endpoint.
+    expect(stderr).toBe('');
+    expect(code).toBe(1);
+    /** The newest dump seeded under `prefix`, as a regex source. */
+    const newest = (prefix: string) => (aws.contents.dumps[prefix]?.[0] ?? '?').replaceAll('.', '\\.');
+    const lines = stdout.split('\n');
+    const next = (monitor: string) => lines[lines.indexOf(row(stdout, monitor) ?? '') + 1]?.trim();
+    expect(row(stdout, 'orders')).toMatch(
+      /^orders\s+PASS\s+—\s+orders: 3 messages visible, 0 in flight, 0 delayed; 2 messages in dead-letter queue orders-dlq$/,
+    );
+    expect(next('orders')).toBe('QueueDepth 3 · InFlight 0 · Delayed 0 · DeadLetterDepth 2');
+    expect(row(stdout, 'emails')).toMatch(
+      /^emails\s+FAIL\s+—\s+queue_depth\s+emails: 1200 messages visible, over the 1000 limit \(0 in flight, 0 delayed\)$/,
+    );
+    expect(row(stdout, 'no-such-queue')).toMatch(/^no-such-queue\s+FAIL\s+—\s+not_found\s/);
+    expect(row(stdout, 'dumps')).toMatch(
+      new RegExp(
+        `^dumps\\s+PASS\\s+—\\s+s3://acme-db-backups/madef/: newest backup ${newest('madef/')} is 4\\.\\d h old \\(max 26\\.0 h\\), [\\d.]+ KiB; 7 valid backups$`,
+      ),
+    );
+    expect(next('dumps')).toMatch(/^BackupCount 7 · BackupAgeSeconds \d+ · BackupSizeBytes \d+$/);
+    expect(row(stdout, 'stale-dumps')).toMatch(
+      new RegExp(
+        `^stale-dumps\\s+FAIL\\s+—\\s+backup_too_old\\s+s3://acme-db-backups/stale/: newest backup ${newest('stale/')} is 30\\.\\d h old \\(max 26\\.0 h\\)$`,
+      ),
+    );
+    expect(row(stdout, 'outbox-backlog')).toMatch(
+      /^outbox-backlog\s+FAIL\s+\d+ ms\s+queue_age\s+oldest message 2400 s \(40\.0 min\) old, over the 900 s limit \(1500 messages queued at pending\)$/,
+    );
+    expect(row(stdout, 'provider-backup')).toMatch(
+      /^provider-backup\s+PASS\s+\d+ ms\s+HTTP 200\s+newest backup 3\.0 h old, within the 24 h limit/,
+    );
+    expect(stdout).toMatch(/\n3 passed, 4 failed \(\d+\.\d s\)\n$/);
+  });
+
+  it('the demo config produces exactly its expected outcomes against the demo app and fauxqs', async () => {
     // Its own app with the default /slow delay (1.5 s), which the demo's maxLatencyMs is set against.
     const demo = await startDemoApp({ port: 0 });
     const { code, stdout } = await vigil(['check', '--config', 'examples/demo.config.ts', '--json'], {
+      ...awsEnv,
       VIGIL_DEMO_URL: demo.url,
     }).finally(() => demo.close());
     expect(code).toBe(1);
@@ -477,6 +562,43 @@ describe('argument parsing and colour (in-process)', () => {
     expect(withRegion.stderr).toBe('');
   });
 
+  it('names the AWS clients a check uses, so the CLI loads their SDKs before timing anything', () => {
+    const config = parseConfig({
+      project: 'p',
+      monitors: [
+        { name: 'api', kind: 'http', url: 'https://api.example.com/health' },
+        {
+          name: 'api-with-token',
+          kind: 'http',
+          url: 'https://api.example.com/health',
+          headers: { authorization: { ssmParameter: '/vigil/token', prefix: 'Bearer ' } },
+        },
+        { name: 'orders', kind: 'queue', sqs: { queue: 'orders' }, maxDepth: 10 },
+        { name: 'dumps', kind: 'backup', s3: { bucket: 'acme-db-backups' } },
+        { name: 'snapshots', kind: 'backup', rds: { instance: 'madef-db' } },
+        {
+          name: 'provider',
+          kind: 'backup',
+          endpoint: {
+            url: 'https://provider.example.com/backups',
+            timestampPath: 'latest.completedAt',
+            headers: { 'x-api-key': { secretsManager: 'vigil/provider', jsonKey: 'key' } },
+          },
+        },
+        { name: 'worker', kind: 'command', instances: ['i-0123456789abcdef0'], command: 'true' },
+      ],
+    });
+    expect(Object.fromEntries(config.monitors.map((m) => [m.name, awsClientsOf(m)]))).toEqual({
+      api: [],
+      'api-with-token': ['ssm'],
+      orders: ['sqs'],
+      dumps: ['s3'],
+      snapshots: ['rds'],
+      provider: ['secretsManager'],
+      worker: ['ssm'],
+    });
+  });
+
   it('formats what a check measured on the same continuation line', () => {
     expect(formatMeasurements({ QueueDepth: 12, OldestMessageAgeSeconds: 30.25 })).toBe(
       'QueueDepth 12 · OldestMessageAgeSeconds 30.3',
@@ -553,6 +675,43 @@ describe('demo app', () => {
     expect((await get('/no-such-route')).status).toBe(404);
   });
 
+  it("serves madef's WhatsApp outbox and a provider's backups API, times relative to its clock", async () => {
+    const now = Date.UTC(2026, 10, 24, 12, 0, 0);
+    const clocked = await startDemoApp({ port: 0, now: () => now });
+    const read = async (path: string) => {
+      const res = await fetch(`${clocked.url}${path}`);
+      return [res.status, await res.json()];
+    };
+    try {
+      expect(await read('/madef/api/whatsapp/queue')).toEqual([
+        200,
+        { pending: 12, failed: 0, oldestQueuedAt: '2026-11-24T11:58:00.000Z', provider: 'waha' },
+      ]);
+      expect(await read('/madef-backlog/api/whatsapp/queue')).toEqual([
+        200,
+        { pending: 1500, failed: 0, oldestQueuedAt: '2026-11-24T11:20:00.000Z', provider: 'waha' },
+      ]);
+      expect(await read('/provider/backups/latest')).toEqual([
+        200,
+        {
+          database: 'madef-prod',
+          latest: {
+            id: 'bkp-20261124',
+            status: 'completed',
+            completedAt: '2026-11-24T09:00:00.000Z',
+            sizeBytes: 48_213_504,
+          },
+        },
+      ]);
+      expect(await read('/provider-stale/backups/latest')).toMatchObject([
+        200,
+        { latest: { completedAt: '2026-11-23T06:00:00.000Z' } },
+      ]);
+    } finally {
+      await clocked.close();
+    }
+  });
+
   it('closes promptly even while a request hangs', async () => {
     const other = await startDemoApp({ port: 0 });
     const hanging = fetch(`${other.url}/hang`).catch((error: unknown) => error);
@@ -561,5 +720,53 @@ describe('demo app', () => {
     await other.close();
     expect(performance.now() - started).toBeLessThan(500);
     expect(await hanging).toBeInstanceOf(Error);
+  });
+});
+
+describe('demo AWS (fauxqs)', () => {
+  it("aims a child at the emulator only: none of the parent shell's AWS settings pass through", () => {
+    const env = demoAwsEnv(
+      {
+        PATH: '/usr/bin',
+        AWS_PROFILE: 'production',
+        AWS_SESSION_TOKEN: 'real-session',
+        AWS_ENDPOINT_URL_SQS: 'https://sqs.eu-west-1.amazonaws.com',
+        aws_ignore_configured_endpoint_urls: 'true',
+      },
+      'http://127.0.0.1:4566',
+    );
+    expect(env).toEqual({
+      PATH: '/usr/bin',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'demo',
+      AWS_SECRET_ACCESS_KEY: 'demo',
+      AWS_CONFIG_FILE: devNull,
+      AWS_SHARED_CREDENTIALS_FILE: devNull,
+    });
+  });
+
+  it('listens on 127.0.0.1 only and names its queues on its own endpoint', async () => {
+    expect(aws.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(aws.contents.queues).toEqual({ orders: 3, 'orders-dlq': 2, emails: 1200 });
+    // Seven nightly dumps per prefix, on the whole hour, the newest 4 h (madef/) and 30 h (stale/) old.
+    const hour = 3_600_000;
+    for (const [prefix, ageHours] of [
+      ['madef/', 4],
+      ['stale/', 30],
+    ] as const) {
+      const keys = aws.contents.dumps[prefix] ?? [];
+      expect(keys).toHaveLength(7);
+      expect(keys[0]?.slice(prefix.length)).toBe(
+        dumpName(Math.floor((seededAt - ageHours * hour) / hour) * hour),
+      );
+      expect(keys.every((k) => /^[a-z]+\/madef_\d{8}_\d{2}0000\.sql\.gz$/.test(k))).toBe(true);
+    }
+    const res = await fetch(aws.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.GetQueueUrl' },
+      body: JSON.stringify({ QueueName: 'orders' }),
+    });
+    expect(await res.json()).toEqual({ QueueUrl: `${aws.url}/000000000000/orders` });
   });
 });
