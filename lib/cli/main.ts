@@ -1,12 +1,13 @@
 /**
  * `vigil`: validate the config and run its checks from this machine, with the same check code the
- * canary Lambda runs (DESIGN.md decision 1). Everything here takes argv, streams and env as
- * parameters, so the CLI is tested in-process as well as as a process (`bin/vigil.mjs`).
+ * canary Lambda runs (DESIGN.md decision 1), and mute a service's pages on demand (`mute.ts`).
+ * Everything here takes argv, streams and env as parameters, so the CLI is tested in-process as
+ * well as as a process (`bin/vigil.mjs`).
  */
 import { parseArgs } from 'node:util';
 import type { CheckDeps } from '../../lambdas/canary/checks/index.ts';
 import type { CheckResult, ComponentStatus } from '../../lambdas/canary/checks/result.ts';
-import { aws } from '../../lambdas/shared/aws.ts';
+import { type AwsClients, aws } from '../../lambdas/shared/aws.ts';
 import {
   ConfigError,
   DEFAULT_CONFIG_FILE,
@@ -15,7 +16,8 @@ import {
   type SecretRef,
   type VigilConfig,
 } from '../config/index.ts';
-import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
+import { awsClientsOf, checkDeadlineMs } from '../monitors/monitor-traits.ts';
+import type { MuteOptions, MuteTarget, UnmuteOptions } from './mute.ts';
 
 /** Exit codes of `vigil`. Stable: scripts and CI branch on them. */
 export const ExitCode = {
@@ -23,7 +25,9 @@ export const ExitCode = {
   ok: 0,
   /** At least one check failed. */
   checkFailed: 1,
-  /** Bad config, unknown monitor, bad usage. */
+  /** `mute` / `unmute`: CloudWatch refused or could not be reached (access denied, no credentials). */
+  muteFailed: 1,
+  /** Bad config, unknown monitor or service, bad usage. */
   usage: 2,
   /** A bug in Vigil (a check threw instead of returning a result). */
   internal: 3,
@@ -54,6 +58,12 @@ export interface CliDeps {
   readonly loadConfig?: (file: string) => Promise<VigilConfig>;
   readonly runCheck?: RunCheck;
   readonly resolveSecret?: (ref: SecretRef) => Promise<string>;
+  /** The CloudWatch client `mute` and `unmute` use. @default aws.cloudwatch */
+  readonly cloudwatch?: AwsClients['cloudwatch'];
+  /** The clock of `mute`, epoch ms. @default Date.now */
+  readonly now?: () => number;
+  /** The time zone `mute` shows local times in. @default this machine's */
+  readonly timeZone?: string;
 }
 
 /** `vigil --help`. */
@@ -62,37 +72,64 @@ export const USAGE = `Usage: vigil <command> [options]
 Commands:
   validate            Load and validate the config; print every problem with its path and fix
   check               Run every enabled monitor's check once, concurrently, from this machine
+  mute SERVICE        Hold a service's pages from now on, for --for (a deploy, a restore, a backup)
+  unmute SERVICE      End a service's mute now
 
 Options:
   -c, --config FILE   Config file (default: ${DEFAULT_CONFIG_FILE}; .ts, .mts, .mjs, .js or .json)
       --only NAME     check: run only this monitor (repeat, or separate names with commas)
       --json          check: print one JSON result per monitor per line instead of a table
+      --for DURATION  mute: how long, in whole minutes, at most 24h: 30m, 2h, 1h30m (required)
+      --reason TEXT   mute: why; kept on the mute rule with who muted, e.g. "deploy 1.4.2"
+      --all           mute, unmute: every service instead of one SERVICE
   -h, --help          Show this help
 
+Muting:
+  mute puts a one-time CloudWatch alarm mute rule on every alarm of the service, from now for
+  --for. Pages and remediation are held meanwhile; checks and metrics keep running, and whatever
+  still breaches when the mute ends pages then (the pager's sweep). Muting a muted service again
+  replaces its mute. unmute deletes the rule: an alarm still in ALARM pages at once. The config's
+  maintenance windows are rules of their own and are not touched.
+
 Exit codes:
-  0  config valid / every check passed
-  1  at least one check failed
-  2  bad config, unknown monitor or bad usage
+  0  config valid / every check passed / muted / unmuted, or nothing to unmute
+  1  at least one check failed / CloudWatch refused a mute or unmute (access denied, no credentials)
+  2  bad config, unknown monitor or service, or bad usage
   3  internal error (please report it)
 
 Environment:
   NO_COLOR            Disable colour (colour is only used on a terminal; FORCE_COLOR=1 forces it)
   AWS_REGION, AWS_PROFILE
-                      Where header secrets (ssmParameter / secretsManager) are read from
+                      Where header secrets (ssmParameter / secretsManager) are read from, and the
+                      account and Region of the stack whose alarms mute and unmute act on
 `;
 
-const COMMANDS = ['validate', 'check'] as const;
-type Command = (typeof COMMANDS)[number];
+const COMMANDS = ['validate', 'check', 'mute', 'unmute'] as const;
 
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
   only: { type: 'string', multiple: true },
   json: { type: 'boolean' },
+  for: { type: 'string' },
+  reason: { type: 'string' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Options only `check` understands. */
 const CHECK_ONLY_OPTIONS = ['only', 'json'] as const;
+/** Options only `mute` understands. */
+const MUTE_ONLY_OPTIONS = ['for', 'reason'] as const;
+
+interface ParsedValues {
+  config?: string;
+  only?: string[];
+  json?: boolean;
+  for?: string;
+  reason?: string;
+  all?: boolean;
+  help?: boolean;
+}
 
 /** A parsed command line, or the reason it could not be parsed. */
 export type ParsedArgs =
@@ -100,15 +137,17 @@ export type ParsedArgs =
   | { readonly kind: 'error'; readonly message: string }
   | {
       readonly kind: 'run';
-      readonly command: Command;
+      readonly command: 'validate' | 'check';
       readonly config: string;
       readonly only: readonly string[];
       readonly json: boolean;
-    };
+    }
+  | ({ readonly kind: 'run'; readonly command: 'mute' } & MuteOptions)
+  | ({ readonly kind: 'run'; readonly command: 'unmute' } & UnmuteOptions);
 
 /** Parses `vigil` arguments (without `node` and the script). Pure. */
 export function parseCliArgs(argv: readonly string[]): ParsedArgs {
-  let values: { config?: string; only?: string[]; json?: boolean; help?: boolean };
+  let values: ParsedValues;
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -122,9 +161,19 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   if (values.help) return { kind: 'help' };
   const [command, ...extra] = positionals;
-  if (command === undefined) return { kind: 'error', message: 'missing command; use "validate" or "check"' };
+  if (command === undefined) {
+    return { kind: 'error', message: 'missing command; use "validate", "check", "mute" or "unmute"' };
+  }
   if (!(COMMANDS as readonly string[]).includes(command)) {
     return { kind: 'error', message: `unknown command "${command}"; use "validate" or "check"` };
+  }
+  if (command === 'mute' || command === 'unmute') return parseMuteArgs(command, values, extra);
+  const muteOnly = [...MUTE_ONLY_OPTIONS, 'all' as const].find((o) => values[o] !== undefined);
+  if (muteOnly) {
+    return {
+      kind: 'error',
+      message: `--${muteOnly} only applies to "vigil mute"${muteOnly === 'all' ? ' and "vigil unmute"' : ''}`,
+    };
   }
   if (extra.length > 0) {
     return {
@@ -145,11 +194,55 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   return {
     kind: 'run',
-    command: command as Command,
+    command: command as 'validate' | 'check',
     config: values.config ?? DEFAULT_CONFIG_FILE,
     only,
     json: values.json ?? false,
   };
+}
+
+/** `mute SERVICE --for D [--reason T]` / `unmute SERVICE`, or `--all` instead of SERVICE. `mute` checks `--for`. */
+function parseMuteArgs(
+  command: 'mute' | 'unmute',
+  values: ParsedValues,
+  services: readonly string[],
+): ParsedArgs {
+  const misplaced = CHECK_ONLY_OPTIONS.find((o) => values[o] !== undefined);
+  if (misplaced) return { kind: 'error', message: `--${misplaced} only applies to "vigil check"` };
+  if (command === 'unmute') {
+    const muteOnly = MUTE_ONLY_OPTIONS.find((o) => values[o] !== undefined);
+    if (muteOnly) return { kind: 'error', message: `--${muteOnly} only applies to "vigil mute"` };
+  }
+  const example = command === 'mute' ? 'vigil mute api --for 30m' : 'vigil unmute api';
+  let target: MuteTarget;
+  if (values.all) {
+    if (services.length > 0) {
+      return { kind: 'error', message: `give a SERVICE or --all, not both (got "${services[0]}" and --all)` };
+    }
+    target = { all: true };
+  } else {
+    const [service, ...more] = services;
+    if (service === undefined) {
+      return { kind: 'error', message: `${command} needs a SERVICE (or --all), e.g. ${example}` };
+    }
+    if (more.length > 0) {
+      return {
+        kind: 'error',
+        message: `${command} takes one SERVICE, got ${services.map((s) => `"${s}"`).join(', ')}; use --all for every service`,
+      };
+    }
+    target = { service };
+  }
+  const config = values.config ?? DEFAULT_CONFIG_FILE;
+  if (command === 'unmute') return { kind: 'run', command, config, target };
+  if (values.for === undefined) {
+    return { kind: 'error', message: 'mute needs --for DURATION, e.g. --for 30m (at most 24h)' };
+  }
+  const reason = values.reason?.trim();
+  if (values.reason !== undefined && !reason) {
+    return { kind: 'error', message: '--reason needs text, e.g. --reason "deploy 1.4.2"' };
+  }
+  return { kind: 'run', command, config, target, duration: values.for, ...(reason && { reason }) };
 }
 
 /**
@@ -295,7 +388,8 @@ export function formatTable(results: readonly CheckResult[], style: Style = crea
   return `${out.join('\n')}\n`;
 }
 
-async function loadOrReport(
+/** Loads the config, or writes its problems to stderr and returns undefined (exit 2). */
+export async function loadOrReport(
   file: string,
   io: CliIo,
   load: (file: string) => Promise<VigilConfig>,
@@ -390,6 +484,12 @@ export async function checkCommand(
   }
   const runCheck = deps.runCheck ?? (await defaultRunCheck());
   const checkDeps: CliCheckDeps = { resolveSecret: deps.resolveSecret ?? lazyResolveSecret(), aws };
+  // Load the AWS SDKs the checks use before any check starts: loading one blocks the event loop for
+  // 100 ms or more (seconds on a busy machine), which would count in the latency of the HTTP checks
+  // running beside it and fail them as `slow`. A load that fails here is retried, and reported, by
+  // the check that needs it.
+  const services = new Set(selection.monitors.flatMap(awsClientsOf));
+  await Promise.allSettled([...services].map((service) => checkDeps.aws[service]()));
   const started = performance.now();
   // Concurrently: each check carries its own timeout, so one slow endpoint never delays the others.
   const outcomes = await Promise.all(
@@ -453,9 +553,17 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
     return ExitCode.usage;
   }
   try {
-    return args.command === 'validate'
-      ? await validateCommand(args.config, io, deps)
-      : await checkCommand(args, io, deps);
+    switch (args.command) {
+      case 'validate':
+        return await validateCommand(args.config, io, deps);
+      case 'check':
+        return await checkCommand(args, io, deps);
+      case 'mute':
+        // Imported on first use, like the check code: `validate` and `check` need none of it.
+        return await (await import('./mute.ts')).muteCommand(args, io, deps);
+      case 'unmute':
+        return await (await import('./mute.ts')).unmuteCommand(args, io, deps);
+    }
   } catch (error) {
     io.stderr.write(
       `vigil: internal error; please report it\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
