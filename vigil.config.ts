@@ -23,6 +23,19 @@ export default defineConfig({
     P3: { email: ['ops@example.com'] },
     P4: {},
   },
+  // Nutri's maintenance window, "Sunday 2-4 AM UTC" (nutri.md "Maintenance Windows"): its pages are
+  // held (CloudWatch alarm mute rules), its checks keep running, and whatever still breaches at 04:00
+  // pages then.
+  maintenance: [
+    {
+      name: 'sunday-maintenance',
+      services: ['nutri'],
+      days: ['SUN'],
+      start: '02:00',
+      end: '04:00',
+      timeZone: 'UTC',
+    },
+  ],
   monitors: [
     // MAdef Home Care: Next.js under docker compose on one host (madef-home-care.md §5).
     {

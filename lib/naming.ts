@@ -56,3 +56,42 @@ export function muteRuleName(project: string, name: string): string {
 export function projectPrefix(project: string): string {
   return `vigil-${project}-`;
 }
+
+/**
+ * Composite of a service's dependencies' health composites: the actions suppressor of the service's
+ * paging composites when it depends on more than one service. The upper-case suffix cannot collide
+ * with a service name (config names are lower case), like the `-P1` of {@link servicePageAlarmName}.
+ */
+export function serviceDependenciesAlarmName(project: string, service: string): string {
+  return `vigil-${project}-service-${service}-DEPS`;
+}
+
+/**
+ * Part `n` (1-based) of a composite whose rule would exceed CloudWatch's limits (100 alarms, 10,240
+ * characters): the composite then watches its parts. Upper case, so it cannot collide with a name
+ * made from config names.
+ */
+export function compositePartName(compositeName: string, n: number): string {
+  return `${compositeName}-PART${n}`;
+}
+
+/** The service Vigil reports its own health under (canary, schedules, pager, heartbeat). */
+export const VIGIL_SERVICE = 'vigil';
+
+/**
+ * An alarm on Vigil itself (`canary-errors`, `canary-stopped`, `undelivered`, `pager-errors`):
+ * `vigil-<project>-vigil-<watcher>`.
+ */
+export function watcherAlarmName(project: string, watcher: string): string {
+  return monitorAlarmName(project, VIGIL_SERVICE, watcher);
+}
+
+/** The heartbeat alarm the pager sets to ALARM on schedule, to prove the paging path end to end. */
+export function heartbeatAlarmName(project: string): string {
+  return watcherAlarmName(project, 'heartbeat');
+}
+
+/** A service's CloudWatch dashboard (`{service}` in {@link dashboardUrlTemplate}'s output stands for it). */
+export function dashboardName(project: string, service: string): string {
+  return `vigil-${project}-${service}`;
+}

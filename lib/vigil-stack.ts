@@ -1,16 +1,27 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { VigilConfig } from './config/index.ts';
 import { CanaryFunction } from './constructs/canary-function.ts';
 import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { HealthMonitor } from './constructs/health-monitor.ts';
+import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
+import { NotifyTopics } from './constructs/notify-topics.ts';
+import { Pager } from './constructs/pager.ts';
 import { PagingTopics } from './constructs/paging-topics.ts';
 import { QueueAlarms } from './constructs/queue-alarms.ts';
+import { dashboardUrlTemplate, ServiceDashboard } from './constructs/service-dashboard.ts';
+import { ServiceIncident } from './constructs/service-incident.ts';
+import { VigilWatchers } from './constructs/vigil-watchers.ts';
+import { alarmPeriodSeconds } from './monitors/alarm-timing.ts';
 import { awsAccessOf } from './monitors/aws-access.ts';
 import { assertDeployable } from './monitors/deployment-checks.ts';
 import { secretRefsOf } from './monitors/monitor-traits.ts';
-import { SeverityActionStrategy } from './paging/severity-action-strategy.ts';
+import { heartbeatAlarmName, monitorAlarmName, VIGIL_SERVICE, watcherAlarmName } from './naming.ts';
+import { buildPagerCatalog, serviceAlarmNames, VIGIL_SEVERITY, withInfraAlarms } from './paging/catalog.ts';
+import { IncidentPlan } from './paging/incident-plan.ts';
+import { AllOfStrategy, SeverityActionStrategy } from './paging/severity-action-strategy.ts';
 
 /** Properties of a {@link VigilStack}. */
 export interface VigilStackProps extends StackProps {
@@ -26,6 +37,11 @@ export interface VigilStackProps extends StackProps {
    * @default lambdas/canary/handler.ts
    */
   readonly canaryEntry?: string;
+  /**
+   * The pager's handler file.
+   * @default lambdas/pager/handler.ts
+   */
+  readonly pagerEntry?: string;
 }
 
 /** The stack name for a project: `vigil-<project>`. */
@@ -34,29 +50,57 @@ export function stackNameFor(project: string): string {
 }
 
 /**
- * Everything one config deploys: paging topics by severity, the canary, its schedules, and one
- * schedule and alarm per enabled monitor.
+ * Everything one config deploys: raw alarm topics and readable topics by severity, the canary and
+ * its schedules, one schedule and alarm per enabled monitor, one page per incident (service
+ * composites, held while a dependency is down), maintenance windows, the pager, alarms on Vigil
+ * itself, and a dashboard per service.
  */
 export class VigilStack extends Stack {
-  /** The paging topics. */
+  /** The raw alarm topics (CloudWatch alarm JSON; HTTPS subscribers and the pager). */
   readonly paging: PagingTopics;
+  /** The readable topics (the pager's pages; email and SMS subscribers). */
+  readonly notify: NotifyTopics;
   /** The canary Lambda. */
   readonly canary: CanaryFunction;
   /** One per enabled monitor, by monitor name. */
   readonly monitors: ReadonlyMap<string, HealthMonitor>;
+  /** Which services page through composites. */
+  readonly plan: IncidentPlan;
+  /** The composites of each grouped service, by service. */
+  readonly incidents: ReadonlyMap<string, ServiceIncident>;
+  /** The pager Lambda, its schedules and the heartbeat alarm. */
+  readonly pager: Pager;
+  /** The alarms on Vigil itself. */
+  readonly watchers: VigilWatchers;
+  /** The mute rules of each maintenance window, by window name. */
+  readonly maintenance: ReadonlyMap<string, MaintenanceMuteRules>;
+  /** One dashboard per service (and one for Vigil itself), by service. */
+  readonly dashboards: ReadonlyMap<string, ServiceDashboard>;
+  /** Every alarm of the stack, by name. */
+  readonly alarms: ReadonlyMap<string, cloudwatch.AlarmBase>;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const { project } = config;
     assertDeployable(config, props.configSource);
     const enabled = config.monitors.filter((m) => m.enabled);
+    const alarms = new Map<string, cloudwatch.AlarmBase>();
 
-    this.paging = new PagingTopics(this, 'Paging', { project: config.project, subscribers: config.paging });
+    this.paging = new PagingTopics(this, 'Paging', { project, subscribers: config.paging });
+    this.notify = new NotifyTopics(this, 'Notify', {
+      project,
+      key: this.paging.key,
+      subscribers: config.paging,
+    });
+    // Who gets paged: the raw topic of the alarm's severity. Grouped services' own alarms page
+    // nobody (plan.memberPaging): their composites do.
     const pageBySeverity = new SeverityActionStrategy(this.paging.topics);
+    this.plan = IncidentPlan.of(config);
 
     const deadLetters = new DeadLetterQueue(this, 'DeadLetters');
     this.canary = new CanaryFunction(this, 'Canary', {
-      project: config.project,
+      project,
       monitors: enabled,
       logRetentionDays: config.logRetentionDays,
       deadLetterQueue: deadLetters.queue,
@@ -72,22 +116,134 @@ export class VigilStack extends Stack {
 
     const monitors = new Map<string, HealthMonitor>();
     for (const monitor of enabled) {
+      const paging = this.plan.memberPaging(monitor.service, pageBySeverity);
       const health = new HealthMonitor(this, `Monitor-${monitor.name}`, {
-        project: config.project,
+        project,
         monitor,
         scheduler,
-        paging: pageBySeverity,
+        paging,
       });
       monitors.set(monitor.name, health);
+      alarms.set(monitorAlarmName(project, monitor.name), health.alarm);
       if (monitor.kind === 'queue') {
-        new QueueAlarms(health, 'QueueAlarms', {
-          project: config.project,
+        const aspects = new QueueAlarms(health, 'QueueAlarms', {
+          project,
           monitor,
           periodSeconds: health.periodSeconds,
-          paging: pageBySeverity,
+          paging,
         });
+        for (const [aspect, alarm] of aspects.alarms)
+          alarms.set(monitorAlarmName(project, monitor.name, aspect), alarm);
       }
     }
     this.monitors = monitors;
+
+    const incidents = new Map<string, ServiceIncident>();
+    for (const service of this.plan.services) {
+      if (!this.plan.isGrouped(service)) continue;
+      const incident = new ServiceIncident(this, `Service-${service}`, {
+        project,
+        service,
+        members: this.plan.members(service),
+        alarms,
+        paging: pageBySeverity,
+        dependsOn: this.plan.dependencies(service).map((d) => {
+          const dependency = incidents.get(d);
+          if (!dependency) throw new Error(`service "${d}" has no composites before "${service}"`);
+          return dependency;
+        }),
+        suppression: (severity) => this.plan.suppression(service, severity),
+      });
+      incidents.set(service, incident);
+      for (const [name, composite] of incident.composites) alarms.set(name, composite);
+    }
+    this.incidents = incidents;
+
+    const catalog = withInfraAlarms(buildPagerCatalog(config), {
+      groupedServices: this.plan.grouped,
+      ...(config.heartbeat && { heartbeat: { severity: config.heartbeat.severity } }),
+    });
+    this.pager = new Pager(this, 'Pager', {
+      project,
+      catalog,
+      alarmTopics: this.paging.topics,
+      notifyTopics: this.notify.topics,
+      topicKey: this.paging.key,
+      canaryLogGroup: this.canary.logGroup,
+      dashboardUrlTemplate: dashboardUrlTemplate(project),
+      logRetentionDays: config.logRetentionDays,
+      deadLetterQueue: deadLetters.queue,
+      paging: pageBySeverity,
+      ...(config.heartbeat && { heartbeat: config.heartbeat }),
+      ...(props.pagerEntry !== undefined && { entry: props.pagerEntry }),
+    });
+    if (this.pager.heartbeatAlarm) alarms.set(heartbeatAlarmName(project), this.pager.heartbeatAlarm);
+
+    const fastest = Math.min(...enabled.map((m) => alarmPeriodSeconds(m.schedule)));
+    this.watchers = new VigilWatchers(this, 'Watchers', {
+      project,
+      canary: this.canary.lambda,
+      ...(Number.isFinite(fastest) && { canaryMaxGapSeconds: fastest }),
+      deadLetterQueue: deadLetters.queue,
+      pager: this.pager.lambda,
+      paging: pageBySeverity,
+      // The pager cannot page that it is broken: its failure also goes straight to people.
+      pagerFailurePaging: new AllOfStrategy([pageBySeverity, new SeverityActionStrategy(this.notify.topics)]),
+    });
+    for (const [watcher, alarm] of this.watchers.alarms)
+      alarms.set(watcherAlarmName(project, watcher), alarm);
+    this.notify.allowAlarmToPublish(watcherAlarmName(project, 'pager-errors'), VIGIL_SEVERITY);
+    this.alarms = alarms;
+
+    const maintenance = new Map<string, MaintenanceMuteRules>();
+    for (const window of config.maintenance) {
+      const muted = window.services.flatMap((s) =>
+        serviceAlarmNames(config, s).flatMap((name) => {
+          const alarm = alarms.get(name);
+          return alarm ? [alarm] : [];
+        }),
+      );
+      maintenance.set(
+        window.name,
+        new MaintenanceMuteRules(this, `Maintenance-${window.name}`, { project, window, alarms: muted }),
+      );
+    }
+    this.maintenance = maintenance;
+
+    const dashboards = new Map<string, ServiceDashboard>();
+    for (const service of config.services) {
+      const own = [...monitors.values()].filter((h) => h.monitor.service === service.name);
+      if (own.length === 0) continue;
+      dashboards.set(
+        service.name,
+        new ServiceDashboard(this, `Dashboard-${service.name}`, {
+          project,
+          service: service.name,
+          ...(service.description !== undefined && { description: service.description }),
+          dependsOn: this.plan.dependencies(service.name),
+          monitors: own,
+          alarms: serviceAlarmNames(config, service.name).flatMap((name) => {
+            const alarm = alarms.get(name);
+            return alarm ? [alarm] : [];
+          }),
+        }),
+      );
+    }
+    dashboards.set(
+      VIGIL_SERVICE,
+      new ServiceDashboard(this, `Dashboard-${VIGIL_SERVICE}`, {
+        project,
+        service: VIGIL_SERVICE,
+        description:
+          'Vigil itself: the canary, its schedules, the dead-letter queue, the pager and the heartbeat.',
+        monitors: [],
+        alarms: [
+          ...this.watchers.alarms.values(),
+          ...(this.pager.heartbeatAlarm ? [this.pager.heartbeatAlarm] : []),
+        ],
+        widgets: this.watchers.widgets(),
+      }),
+    );
+    this.dashboards = dashboards;
   }
 }

@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { Monitor, SecretRef } from '../config/index.ts';
 import type { AccessGrant } from '../monitors/aws-access.ts';
 import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE } from '../naming.ts';
+import { HouseFunction } from './house-function.ts';
 
 /** The canary's handler: middy wiring around the check engine. */
 export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
@@ -48,99 +46,32 @@ export interface CanaryFunctionProps {
 }
 
 /**
- * The canary Lambda, with the house defaults: Node.js 22 on arm64, one ESM bundle built by the
- * local esbuild with the AWS SDK left to the runtime, JSON logs in its own log group, and a role
- * that can write to that log group and nothing else until {@link grantSecretRead} is called.
+ * The canary Lambda, with the house defaults ({@link HouseFunction}): Node.js 22 on arm64, one ESM
+ * bundle, JSON logs in its own log group, and a role that can write to that log group and nothing
+ * else until {@link grantSecretRead} is called.
  *
  * It never calls PutMetricData: results leave as EMF lines in the log group (DESIGN.md decision 2).
  * Each invocation runs one monitor (`{ monitor }`), so asynchronous retries are off: a retried
  * check would report late into the wrong alarm period, and a missed one is already a missing data
  * point, which the monitor's alarm treats as a failure.
  */
-export class CanaryFunction extends Construct {
-  /** The Lambda function. */
-  readonly lambda: NodejsFunction;
-  /** Its execution role (no managed policies). */
-  readonly role: iam.Role;
-  /** Its log group: application logs and EMF metrics. */
-  readonly logGroup: logs.LogGroup;
-
+export class CanaryFunction extends HouseFunction {
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
-    super(scope, id);
-    const retention = retentionDays(props.logRetentionDays);
     const slowestCheckMs = Math.max(0, ...props.monitors.map(checkDeadlineMs));
-
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName: `/vigil/${props.project}/canary`,
-      retention,
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Vigil ${props.project} canary: write its own logs, read the secrets its monitors name`,
-    });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteOwnLogs',
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
-
-    this.lambda = new NodejsFunction(this, 'Function', {
+    super(scope, id, {
+      project: props.project,
+      name: 'canary',
       entry: props.entry ?? CANARY_ENTRY,
-      handler: 'handler',
       description: `Vigil ${props.project}: runs one monitor's check per invocation and reports it as EMF`,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      roleDescription: `Vigil ${props.project} canary: write its own logs, read the secrets its monitors name`,
+      logRetentionDays: props.logRetentionDays,
       memorySize: props.memorySize ?? 256,
       timeout: Duration.seconds(Math.ceil(slowestCheckMs / 1000) + TIMEOUT_MARGIN_SECONDS),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
-      systemLogLevelV2: lambda.SystemLogLevel.WARN,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: 'vigil-canary',
-        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
-      },
+      environment: { POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE },
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
-      ...(props.deadLetterQueue && { onFailure: this.deadLetterTo(props.deadLetterQueue) }),
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: false,
-        mainFields: ['module', 'main'],
-        // The Node.js 22 runtime ships AWS SDK v3: leave it out of the bundle (DESIGN.md: <= 100 KB).
-        externalModules: ['@aws-sdk/*'],
-        // Some dependencies are CommonJS and call require(); give the ESM bundle one.
-        banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
-      },
+      ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),
     });
-
-    Validations.of(this.lambda).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime Vigil targets and measures (bundle size and cold start, DESIGN.md); it is a supported Lambda runtime. Moving to a newer one is a deliberate, benchmarked change.',
-    });
-  }
-
-  /**
-   * A failure destination allowed exactly `sqs:SendMessage` (the stock `SqsDestination` also grants
-   * `sqs:GetQueueAttributes` and `sqs:GetQueueUrl`, which Lambda does not need to deliver).
-   */
-  private deadLetterTo(queue: sqs.IQueue): lambda.IDestination {
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'DeadLetterFailedInvocations',
-        actions: ['sqs:SendMessage'],
-        resources: [queue.queueArn],
-      }),
-    );
-    return { bind: () => ({ destination: queue.queueArn }) };
   }
 
   /**
@@ -273,17 +204,6 @@ function nagResource(stack: Stack, resource: string): string {
     return JSON.stringify(v);
   };
   return render(stack.resolve(resource));
-}
-
-const RETENTION_VALUES = new Set<number>(
-  Object.values(logs.RetentionDays).filter((v): v is number => typeof v === 'number'),
-);
-
-function retentionDays(days: number): logs.RetentionDays {
-  if (!RETENTION_VALUES.has(days)) {
-    throw new Error(`logRetentionDays: ${days} is not a CloudWatch Logs retention; use e.g. 7, 14, 30 or 90`);
-  }
-  return days as logs.RetentionDays;
 }
 
 function unique(values: readonly string[]): string[] {

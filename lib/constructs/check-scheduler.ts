@@ -18,6 +18,17 @@ export interface CheckSchedulerProps {
    * @default 2
    */
   readonly maxRetryAttempts?: number;
+  /**
+   * The role's description. (The pager's sweep and heartbeat schedules reuse this construct with
+   * the pager as their function.)
+   * @default - "Vigil check schedules: invoke the canary, ..."
+   */
+  readonly roleDescription?: string;
+  /**
+   * The `Sid` of the role's invoke statement.
+   * @default "InvokeCanary"
+   */
+  readonly invokeSid?: string;
 }
 
 /** One check's schedule, as {@link CheckScheduler.addSchedule} takes it. */
@@ -60,7 +71,9 @@ export class CheckScheduler extends Construct {
 
     this.group = new scheduler.ScheduleGroup(this, 'Group');
     this.role = new iam.Role(this, 'Role', {
-      description: 'Vigil check schedules: invoke the canary, dead-letter what cannot be delivered',
+      description:
+        props.roleDescription ??
+        'Vigil check schedules: invoke the canary, dead-letter what cannot be delivered',
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: {
           StringEquals: {
@@ -72,7 +85,7 @@ export class CheckScheduler extends Construct {
     });
     this.role.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'InvokeCanary',
+        sid: props.invokeSid ?? 'InvokeCanary',
         actions: ['lambda:InvokeFunction'],
         resources: [this.canary.functionArn],
       }),

@@ -52,7 +52,8 @@ export class HealthMonitor extends Construct {
   /** The alarm period, seconds. */
   readonly periodSeconds: number;
 
-  private readonly monitor: Monitor;
+  /** The monitor, resolved. */
+  readonly monitor: Monitor;
 
   constructor(scope: Construct, id: string, props: HealthMonitorProps) {
     super(scope, id);
@@ -92,6 +93,31 @@ export class HealthMonitor extends Construct {
       metricName: MetricNames.success,
       dimensionsMap: { [MONITOR_DIMENSION]: this.monitor.name },
       statistic: cloudwatch.Stats.MINIMUM,
+      period: Duration.seconds(this.periodSeconds),
+    });
+  }
+
+  /** `LatencyMs` of this monitor (HTTP): time to the final answer per check, ms. */
+  metricLatencyMs(statistic: string = cloudwatch.Stats.p(90)): cloudwatch.Metric {
+    return this.metricMeasurement(MetricNames.latencyMs, statistic);
+  }
+
+  /** `QueueDepth` of this monitor (queue): messages waiting at each check, maximum per period. */
+  metricQueueDepth(): cloudwatch.Metric {
+    return this.metricMeasurement('QueueDepth', cloudwatch.Stats.MAXIMUM);
+  }
+
+  /** `BackupAgeSeconds` of this monitor (backup): age of the newest backup at each check, maximum per period. */
+  metricBackupAgeSeconds(): cloudwatch.Metric {
+    return this.metricMeasurement('BackupAgeSeconds', cloudwatch.Stats.MAXIMUM);
+  }
+
+  private metricMeasurement(metricName: string, statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName,
+      dimensionsMap: { [MONITOR_DIMENSION]: this.monitor.name },
+      statistic,
       period: Duration.seconds(this.periodSeconds),
     });
   }

@@ -11,11 +11,16 @@ import { monitorAlarmName } from '../naming.ts';
 export interface PagingTopicsProps {
   /** The project, as in the config: names the topics and scopes who may publish (its alarms). */
   readonly project: string;
-  /** Who each severity's topic notifies (the config's `paging`). */
+  /**
+   * Who each severity's topic notifies (the config's `paging`): only its `https` endpoints
+   * (PagerDuty/Opsgenie CloudWatch integrations) read raw alarm JSON; `email` and `sms` go to the
+   * readable topics (`NotifyTopics`).
+   */
   readonly subscribers: Readonly<Record<Severity, Subscribers>>;
 }
 
-const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
+/** How topics and pages name a severity. */
+export const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
   P1: 'P1 critical',
   P2: 'P2 high',
   P3: 'P3 warning',
@@ -23,11 +28,12 @@ const SEVERITY_LABELS: Readonly<Record<Severity, string>> = {
 };
 
 /**
- * One SNS topic per severity (P1..P4), all encrypted with one customer-managed KMS key (rotated
- * yearly) and reachable over TLS only. CloudWatch may use the key and publish to the topics, as far
- * as the project's own alarms are concerned, which is what lets an alarm page through an encrypted
- * topic at all. Subscribers (email, SMS, HTTPS) come from the config; subscribers receive the raw
- * alarm JSON, which PagerDuty and Opsgenie read.
+ * The raw alarm topics: one SNS topic per severity (P1..P4), all encrypted with one customer-managed
+ * KMS key (rotated yearly) and reachable over TLS only. CloudWatch may use the key and publish to
+ * the topics, as far as the project's own alarms are concerned, which is what lets an alarm page
+ * through an encrypted topic at all. Subscribers receive the raw alarm JSON: the config's HTTPS
+ * endpoints (PagerDuty and Opsgenie read it) and the pager, which turns it into readable pages on
+ * the `NotifyTopics`, where email and SMS subscribe.
  */
 export class PagingTopics extends Construct {
   /** The key encrypting every topic. */
@@ -92,11 +98,9 @@ export class PagingTopics extends Construct {
 
 /**
  * Each subscription's construct id is its endpoint (as the stock subscriptions do), so reordering
- * the config never re-creates one, and never sends a fresh confirmation email.
+ * the config never re-creates one.
  */
 function subscribe(topic: sns.Topic, who: Subscribers): void {
-  for (const email of who.email ?? []) topic.addSubscription(new subscriptions.EmailSubscription(email));
-  for (const phone of who.sms ?? []) topic.addSubscription(new subscriptions.SmsSubscription(phone));
   for (const url of who.https ?? []) {
     topic.addSubscription(
       new subscriptions.UrlSubscription(url, { protocol: sns.SubscriptionProtocol.HTTPS }),

@@ -4,13 +4,25 @@
  * service it belongs to, its severity, what it checks and where the runbook is. A page can then
  * say what broke and what to do without reading the config at run time.
  */
-import type { Monitor, Severity, VigilConfig } from '../config/index.ts';
+import { DEFAULT_REPEAT_HOURS, type Monitor, type Severity, type VigilConfig } from '../config/index.ts';
 import { targetSummary } from '../monitors/monitor-traits.ts';
-import { incidentKey, monitorAlarmName, serviceAlarmName, servicePageAlarmName } from '../naming.ts';
+import {
+  heartbeatAlarmName,
+  incidentKey,
+  monitorAlarmName,
+  serviceAlarmName,
+  servicePageAlarmName,
+  VIGIL_SERVICE,
+  watcherAlarmName,
+} from '../naming.ts';
 
 /** One alarm Vigil created, as a page describes it. */
 export interface CatalogAlarm {
-  /** `monitor` (the check failed or stopped reporting), `aspect` (queue warning, stalled...), `service` (composite). */
+  /**
+   * `monitor` (the check failed or stopped reporting; also a watcher of Vigil itself, whose monitor
+   * entry has kind `watcher`), `aspect` (queue warning, stalled...), `service` (composite),
+   * `heartbeat` (the scheduled proof that paging works).
+   */
   readonly type: 'monitor' | 'aspect' | 'service' | 'heartbeat';
   readonly service: string;
   readonly severity: Severity;
@@ -18,13 +30,16 @@ export interface CatalogAlarm {
   readonly monitor?: string;
   /** `warning`, `stalled`, `dead-letters`, `oldest-message`, for aspect alarms. */
   readonly aspect?: string;
+  /** What the alarm means, for the heartbeat (monitors, watchers included, have their own). */
+  readonly description?: string;
 }
 
 /** A monitor, as pages describe it. */
 export interface CatalogMonitor {
   readonly name: string;
   readonly service: string;
-  readonly kind: Monitor['kind'];
+  /** The check's kind; `watcher` for the built-in monitors of Vigil itself ({@link VIGIL_WATCHERS}). */
+  readonly kind: Monitor['kind'] | 'watcher';
   readonly severity: Severity;
   readonly description?: string;
   /** What it checks: "GET https://…/api/health", "SQS queue orders". */
@@ -176,4 +191,131 @@ export function buildPagerCatalog(config: VigilConfig): PagerCatalog {
     }
   }
   return { project: config.project, services, monitors, alarms };
+}
+
+/** Severity of every alarm on Vigil itself: a broken watcher is urgent, not a 3 a.m. emergency. */
+export const VIGIL_SEVERITY: Severity = 'P2';
+
+/** What a watcher of Vigil itself is, as its page shows it. */
+export interface VigilWatcherSpec {
+  /** What is watched, as a page's "Checks:" line. */
+  readonly target: string;
+  /** When it pages, in words. */
+  readonly threshold: string;
+  /** What it means and what to do. */
+  readonly description: string;
+}
+
+/**
+ * The alarms watching Vigil itself (lib/constructs/vigil-watchers.ts builds them), by watcher name.
+ * Every one pages at {@link VIGIL_SEVERITY} under the built-in service {@link VIGIL_SERVICE}, and
+ * appears in the catalog as a monitor of kind `watcher`, so the pager formats and reminds it like
+ * any single-monitor service.
+ */
+export const VIGIL_WATCHERS = {
+  'canary-errors': {
+    target: 'the canary Lambda (AWS/Lambda Errors)',
+    threshold: 'any invocation error in 5 minutes',
+    description:
+      'The canary Lambda itself failed (a failing check is a result, not an error). Read its log group for the error; until it is fixed, checks may not report.',
+  },
+  'canary-stopped': {
+    target: 'the canary Lambda (AWS/Lambda Invocations)',
+    threshold: 'no invocation in a period (5 minutes, or twice the fastest schedule when longer)',
+    description:
+      'The canary was not invoked: its schedules stopped, were deleted or cannot invoke it. Every monitor will soon page as not reporting; check the EventBridge Scheduler group and its role.',
+  },
+  undelivered: {
+    target: 'the dead-letter queue of check schedules, the canary and the pager',
+    threshold: 'any message visible',
+    description:
+      'Check invocations the Scheduler could not deliver, or canary/pager invocations that failed, are in the dead-letter queue. Read the messages for the error, then purge the queue: this alarm stays in ALARM while messages are there.',
+  },
+  'pager-errors': {
+    target: 'the pager Lambda (AWS/Lambda Errors)',
+    threshold: 'any invocation error in 5 minutes',
+    description:
+      'The pager Lambda failed: readable pages (email, SMS) and reminders may be missing, so this alarm also goes straight to the readable topic as raw alarm JSON. PagerDuty/Opsgenie still receive raw alarms. Read its log group.',
+  },
+} as const satisfies Record<string, VigilWatcherSpec>;
+
+/** A watcher of {@link VIGIL_WATCHERS}. */
+export type VigilWatcher = keyof typeof VIGIL_WATCHERS;
+
+/** The catalog's monitor name of a watcher: `vigil-<watcher>` (its alarm is `vigil-<project>-vigil-<watcher>`). */
+export function watcherMonitorName(watcher: VigilWatcher): string {
+  return `${VIGIL_SERVICE}-${watcher}`;
+}
+
+/** What the heartbeat alarm means, for its description and its page. */
+export const HEARTBEAT_DESCRIPTION =
+  'Heartbeat: the pager sets this alarm to ALARM on schedule to prove the paging path end to end (CloudWatch, SNS, pager, your inbox); it returns to OK at its next evaluation. Nothing to do. If the heartbeat stops arriving, the paging path is broken.';
+
+/** What the stack deploys around the config's monitors, for {@link withInfraAlarms}. */
+export interface InfraAlarmOptions {
+  /**
+   * Services that page through composites (lib/paging/incident-plan.ts). The others' composite
+   * entries are dropped, so the pager knows their monitor alarms page on their own.
+   * @default - every service keeps its composites
+   */
+  readonly groupedServices?: ReadonlySet<string>;
+  /**
+   * The heartbeat's severity, when the config has one.
+   * @default - no heartbeat
+   */
+  readonly heartbeat?: { readonly severity: Severity };
+}
+
+/**
+ * `catalog` as deployed: composite entries only for the services that have composites, plus the
+ * watchers of Vigil itself (monitors of kind `watcher`, alarm type `monitor`) and, when configured,
+ * the heartbeat, under the built-in service {@link VIGIL_SERVICE} (reminders every
+ * {@link DEFAULT_REPEAT_HOURS} of its severity). Pure; `catalog` is not changed.
+ */
+export function withInfraAlarms(catalog: PagerCatalog, options: InfraAlarmOptions = {}): PagerCatalog {
+  const { project } = catalog;
+  const grouped = options.groupedServices;
+  const alarms: Record<string, CatalogAlarm> = Object.fromEntries(
+    Object.entries(catalog.alarms).filter(
+      ([, a]) => a.type !== 'service' || !grouped || grouped.has(a.service),
+    ),
+  );
+  const monitors: Record<string, CatalogMonitor> = { ...catalog.monitors };
+  const repeatHours = DEFAULT_REPEAT_HOURS[VIGIL_SEVERITY];
+  for (const [watcher, spec] of Object.entries(VIGIL_WATCHERS) as [VigilWatcher, VigilWatcherSpec][]) {
+    const name = watcherMonitorName(watcher);
+    monitors[name] = {
+      name,
+      service: VIGIL_SERVICE,
+      kind: 'watcher',
+      severity: VIGIL_SEVERITY,
+      description: spec.description,
+      target: spec.target,
+      threshold: spec.threshold,
+      repeatHours,
+    };
+    alarms[watcherAlarmName(project, watcher)] = {
+      type: 'monitor',
+      service: VIGIL_SERVICE,
+      severity: VIGIL_SEVERITY,
+      monitor: name,
+    };
+  }
+  if (options.heartbeat) {
+    alarms[heartbeatAlarmName(project)] = {
+      type: 'heartbeat',
+      service: VIGIL_SERVICE,
+      severity: options.heartbeat.severity,
+      description: HEARTBEAT_DESCRIPTION,
+    };
+  }
+  const vigil: CatalogService = {
+    name: VIGIL_SERVICE,
+    description: 'Vigil itself: the canary, its schedules, the pager and the heartbeat',
+    dependsOn: [],
+    repeatHours,
+    incidentKey: incidentKey(project, VIGIL_SERVICE),
+    monitors: Object.keys(VIGIL_WATCHERS).map((w) => watcherMonitorName(w as VigilWatcher)),
+  };
+  return { ...catalog, services: { ...catalog.services, [VIGIL_SERVICE]: vigil }, monitors, alarms };
 }

@@ -11,7 +11,7 @@ import type { Severity } from '../config/index.ts';
 /** Adds the actions an alarm of a given severity should take. */
 export interface AlarmActionStrategy {
   /** Adds `alarm`'s ALARM (and, where the severity wants it, OK) actions for `severity`. */
-  addActions(alarm: cloudwatch.Alarm, severity: Severity): void;
+  addActions(alarm: cloudwatch.AlarmBase, severity: Severity): void;
 }
 
 /** Which state changes notify a severity's topic. */
@@ -46,10 +46,23 @@ export class SeverityActionStrategy implements AlarmActionStrategy {
     private readonly paging: Readonly<Record<Severity, SeverityPaging>> = SEVERITY_PAGING,
   ) {}
 
-  addActions(alarm: cloudwatch.Alarm, severity: Severity): void {
+  addActions(alarm: cloudwatch.AlarmBase, severity: Severity): void {
     const action = new SnsAction(this.topics[severity]);
     const { onAlarm, onOk } = this.paging[severity];
     if (onAlarm) alarm.addAlarmAction(action);
     if (onOk) alarm.addOkAction(action);
+  }
+}
+
+/**
+ * Every strategy's actions, in order. For the one alarm that must reach people even when the pager
+ * is what broke: its raw alarm topic and, straight, its readable topic.
+ */
+export class AllOfStrategy implements AlarmActionStrategy {
+  /** @param strategies applied in order */
+  constructor(private readonly strategies: readonly AlarmActionStrategy[]) {}
+
+  addActions(alarm: cloudwatch.AlarmBase, severity: Severity): void {
+    for (const strategy of this.strategies) strategy.addActions(alarm, severity);
   }
 }

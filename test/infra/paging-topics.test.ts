@@ -96,25 +96,37 @@ describe('topics', () => {
 });
 
 describe('subscriptions', () => {
-  const subscriptionsOf = (severity: Severity) =>
+  const subscriptionsOf = (topicId: string) =>
     Object.values(
       synth.template.findResources('AWS::SNS::Subscription', {
-        Properties: { TopicArn: { Ref: topicId(severity) } },
+        Properties: { TopicArn: { Ref: topicId } },
       }),
     )
-      .map((s) => (s as { Properties: { Protocol: string; Endpoint: string } }).Properties)
+      .map((s) => (s as { Properties: { Protocol: string; Endpoint: unknown } }).Properties)
       .map(({ Protocol, Endpoint }) => ({ Protocol, Endpoint }));
+  const pager = () => ({
+    Protocol: 'lambda',
+    Endpoint: { 'Fn::GetAtt': [logicalId(synth.stack.pager.lambda), 'Arn'] },
+  });
 
-  it('subscribes each severity own email, SMS and HTTPS endpoints, and nobody else', () => {
-    expect(subscriptionsOf('P1')).toEqual([
+  it('gives each raw alarm topic its HTTPS endpoints (raw JSON readers) and the pager, and nobody else', () => {
+    expect(subscriptionsOf(topicId('P1'))).toEqual([pager()]);
+    expect(subscriptionsOf(topicId('P2'))).toEqual([pager()]);
+    expect(subscriptionsOf(topicId('P3'))).toEqual([
+      { Protocol: 'https', Endpoint: 'https://events.pagerduty.example.com/integration/abc/enqueue' },
+      pager(),
+    ]);
+    expect(subscriptionsOf(topicId('P4'))).toEqual([pager()]);
+  });
+
+  it("moves each severity's email and SMS to its readable topic, where the pager's pages go", () => {
+    expect(subscriptionsOf(logicalId(synth.stack.notify.topics.P1))).toEqual([
       { Protocol: 'email', Endpoint: 'oncall@example.com' },
       { Protocol: 'sms', Endpoint: '+15555550100' },
     ]);
-    expect(subscriptionsOf('P2')).toEqual([]);
-    expect(subscriptionsOf('P3')).toEqual([
-      { Protocol: 'https', Endpoint: 'https://events.pagerduty.example.com/integration/abc/enqueue' },
-    ]);
-    expect(subscriptionsOf('P4')).toEqual([]);
+    for (const severity of ['P2', 'P3', 'P4'] as const) {
+      expect(subscriptionsOf(logicalId(synth.stack.notify.topics[severity]))).toEqual([]);
+    }
   });
 });
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config/index.ts';
 import { infraConfig, minimalConfig, withFirstMonitor } from '../support/configs.ts';
-import { redactedTemplate, type Synthesized, synthVigil } from '../support/synth.ts';
+import { logicalId, redactedTemplate, type Synthesized, synthVigil } from '../support/synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -31,12 +31,22 @@ describe('VigilStack', () => {
     expect([...synth.stack.monitors.keys()]).toEqual(['api-health', 'shop-health', 'nightly-report']);
   });
 
-  it('deploys the smallest config: one schedule, one alarm, no secret grants', () => {
-    const { template } = synthVigil(minimalConfig);
+  it('deploys the smallest config: one schedule, one alarm paging by itself, no secret grants', () => {
+    const { stack, template } = synthVigil(minimalConfig);
     template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'home' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'vigil-tiny-home', Period: 60 });
-    const actions = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(actions).not.toMatch(/ssm:|secretsmanager:|kms:/);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'vigil-tiny-home',
+      Period: 60,
+      AlarmActions: [{ Ref: logicalId(stack.paging.topics.P2) }],
+    });
+    expect(template.findResources('AWS::CloudWatch::CompositeAlarm')).toEqual({});
+    expect(template.findResources('AWS::CloudWatch::AlarmMuteRule')).toEqual({});
+    const canaryPolicy = JSON.stringify(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: logicalId(stack.canary.role) }] },
+      }),
+    );
+    expect(canaryPolicy).not.toMatch(/ssm:|secretsmanager:|kms:/);
   });
 
   it('fails synth with a ConfigError naming the path when a monitor cannot deploy', () => {

@@ -133,3 +133,82 @@ export const opsConfig = parseConfig({
     },
   ],
 });
+
+/**
+ * Services that page as one incident, with dependencies, maintenance windows and a heartbeat:
+ * - `db` (P1 `db-health`, P2 `db-backups` hourly): two monitors, and depended on;
+ * - `api` depends on `db`: P1 `api-health`, P2 queue `api-orders` (P3 warning and P2 dead-letter
+ *   aspects), P3 `api-slow` every 5 minutes;
+ * - `web` depends on `api` and `db`: one P2 monitor, grouped for its dependencies;
+ * - `blog`: one P4 monitor, no dependencies: pages from its own alarm (plus a disabled one);
+ * - `sunday-maintenance` (db, api; SUN 02:00-04:00 UTC) and `deploys` (every service; TUE and THU
+ *   21:30-22:15 Europe/Istanbul);
+ * - a weekly P4 heartbeat.
+ */
+export const incidentConfigInput = {
+  project: 'shop',
+  logRetentionDays: 7,
+  paging: {
+    P1: {
+      email: ['oncall@shop.example.com'],
+      sms: ['+15555550111'],
+      https: ['https://events.pagerduty.example.com/integration/p1/enqueue'],
+    },
+    P2: { email: ['team@shop.example.com'] },
+    P3: { https: ['https://api.opsgenie.example.com/v1/json/cloudwatch?apiKey=abc'] },
+  },
+  services: {
+    db: { description: 'PostgreSQL primary' },
+    api: { description: 'Orders API', dependsOn: ['db'] },
+    web: { dependsOn: ['api', 'db'], dashboard: 'https://grafana.example.com/d/web' },
+    blog: {},
+  },
+  maintenance: [
+    {
+      name: 'sunday-maintenance',
+      services: ['db', 'api'],
+      days: ['SUN'],
+      start: '02:00',
+      end: '04:00',
+      timeZone: 'UTC',
+    },
+    { name: 'deploys', days: ['TUE', 'THU'], start: '21:30', end: '22:15', timeZone: 'Europe/Istanbul' },
+  ],
+  heartbeat: { schedule: 'cron(0 9 ? * MON *)', severity: 'P4' },
+  monitors: [
+    { kind: 'http', name: 'db-health', service: 'db', url: 'https://db.example.com/health', severity: 'P1' },
+    { kind: 'backup', name: 'db-backups', service: 'db', rds: { instance: 'shop-db' }, severity: 'P2' },
+    {
+      kind: 'http',
+      name: 'api-health',
+      service: 'api',
+      url: 'https://api.example.com/health',
+      severity: 'P1',
+      runbook: 'https://github.com/acme/ops/blob/main/runbook.md#api-down',
+    },
+    {
+      kind: 'queue',
+      name: 'api-orders',
+      service: 'api',
+      sqs: { queue: 'orders', deadLetterQueue: 'orders-dlq' },
+      warnDepth: 100,
+      maxDepth: 500,
+      severity: 'P2',
+    },
+    {
+      kind: 'http',
+      name: 'api-slow',
+      service: 'api',
+      url: 'https://api.example.com/orders?limit=1',
+      severity: 'P3',
+      schedule: 'rate(5 minutes)',
+      maxLatencyMs: 800,
+    },
+    { kind: 'http', name: 'web-home', service: 'web', url: 'https://www.example.com/', severity: 'P2' },
+    { kind: 'http', name: 'blog-home', service: 'blog', url: 'https://blog.example.com/', severity: 'P4' },
+    { kind: 'http', name: 'blog-old', service: 'blog', url: 'https://old.blog.example.com/', enabled: false },
+  ],
+} satisfies VigilConfigInput;
+
+/** {@link incidentConfigInput}, validated and resolved. */
+export const incidentConfig: VigilConfig = parseConfig(incidentConfigInput, 'test/support/configs.ts');

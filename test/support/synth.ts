@@ -36,3 +36,25 @@ export function logicalId(construct: IConstruct): string {
 export function redactedTemplate(template: Template): unknown {
   return JSON.parse(JSON.stringify(template.toJSON()).replace(/[0-9a-f]{64}/g, '<asset-hash>'));
 }
+
+/** The properties of the one resource of `type` whose `nameProperty` is `name`; fails on none or several. */
+export function propertiesNamed(
+  template: Template,
+  type: string,
+  nameProperty: string,
+  name: string,
+): Record<string, unknown> {
+  const found = Object.values(template.findResources(type, { Properties: { [nameProperty]: name } }));
+  if (found.length !== 1) throw new Error(`${found.length} ${type} named ${name}, expected 1`);
+  return (found[0] as { Properties: Record<string, unknown> }).Properties;
+}
+
+/** The names of every resource of `type`, by logical id. */
+export function namesById(template: Template, type: string, nameProperty: string): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(template.findResources(type)).map(([id, r]) => [
+      id,
+      (r as { Properties: Record<string, string> }).Properties[nameProperty] as string,
+    ]),
+  );
+}

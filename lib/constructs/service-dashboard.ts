@@ -1,0 +1,167 @@
+import { Aws } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Construct } from 'constructs';
+import { dashboardName } from '../naming.ts';
+import type { HealthMonitor } from './health-monitor.ts';
+
+/** Properties of a {@link ServiceDashboard}. */
+export interface ServiceDashboardProps {
+  /** The project, as in the config: names the dashboard `vigil-<project>-<service>`. */
+  readonly project: string;
+  /** The service. */
+  readonly service: string;
+  /**
+   * Shown at the top.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Services it depends on, shown at the top.
+   * @default - none
+   */
+  readonly dependsOn?: readonly string[];
+  /** Its enabled monitors: one row each. */
+  readonly monitors: readonly HealthMonitor[];
+  /** Every alarm of the service (monitor, aspect and composite alarms), for the status widget. */
+  readonly alarms: readonly cloudwatch.IAlarm[];
+  /**
+   * More widgets, after the monitors (Vigil's own graphs on the `vigil` dashboard).
+   * @default - none
+   */
+  readonly widgets?: readonly cloudwatch.IWidget[];
+}
+
+/** CloudWatch shows at most 100 alarms in one alarm status widget. */
+const STATUS_WIDGET_MAX_ALARMS = 100;
+
+/** The text of the remediation row until remediation exists. */
+export const REMEDIATION_PLACEHOLDER =
+  '### Remediation runs\nNone yet: Vigil does not remediate yet. When it does, its runs (what was done, whether health returned) will show here.';
+
+/**
+ * A service's CloudWatch dashboard (`vigil-<project>-<service>`, $3 a month beyond the account's
+ * three free ones), the page's "Dashboard" link:
+ *
+ * - the status of every alarm of the service;
+ * - per monitor, `Success` with the alarm's threshold line, and the value the kind measures:
+ *   HTTP latency (p50 and p90, with `maxLatencyMs`), queue depth (with `warnDepth` and `maxDepth`),
+ *   newest backup age (with `maxAgeHours`);
+ * - a placeholder for remediation runs, which do not exist yet.
+ */
+export class ServiceDashboard extends Construct {
+  /** The dashboard. */
+  readonly dashboard: cloudwatch.Dashboard;
+
+  constructor(scope: Construct, id: string, props: ServiceDashboardProps) {
+    super(scope, id);
+    const name = dashboardName(props.project, props.service);
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: name });
+
+    const header = [
+      `# ${props.service}`,
+      ...(props.description ? [props.description] : []),
+      ...(props.dependsOn && props.dependsOn.length > 0
+        ? [
+            `Depends on: ${props.dependsOn.map((d) => `[${d}](#dashboards/dashboard/${dashboardName(props.project, d)})`).join(', ')} (its pages are held while one of them is down).`,
+          ]
+        : []),
+    ].join('\n\n');
+    this.dashboard.addWidgets(new cloudwatch.TextWidget({ markdown: header, width: 24, height: 2 }));
+
+    for (let i = 0; i < props.alarms.length; i += STATUS_WIDGET_MAX_ALARMS) {
+      this.dashboard.addWidgets(
+        new cloudwatch.AlarmStatusWidget({
+          title: `${props.service}: alarms`,
+          alarms: props.alarms.slice(i, i + STATUS_WIDGET_MAX_ALARMS),
+          width: 24,
+          height: Math.min(6, 2 + Math.ceil(Math.min(props.alarms.length - i, STATUS_WIDGET_MAX_ALARMS) / 4)),
+        }),
+      );
+    }
+
+    for (const health of props.monitors) this.dashboard.addWidgets(...monitorRow(health));
+    if (props.widgets && props.widgets.length > 0) this.dashboard.addWidgets(...props.widgets);
+    this.dashboard.addWidgets(
+      new cloudwatch.TextWidget({ markdown: REMEDIATION_PLACEHOLDER, width: 24, height: 2 }),
+    );
+  }
+}
+
+/** A monitor's row: its `Success` against the alarm threshold, and the value its kind measures. */
+function monitorRow(health: HealthMonitor): cloudwatch.IWidget[] {
+  const m = health.monitor;
+  const success = new cloudwatch.GraphWidget({
+    title: `${m.name}: success (${m.severity}, ${m.schedule})`,
+    left: [health.metricSuccess().with({ label: 'Success (1 passed, 0 failed)' })],
+    leftAnnotations: [health.alarm.toAnnotation()],
+    leftYAxis: { min: 0, max: 1, showUnits: false },
+    width: 12,
+    height: 6,
+  });
+  const line = (value: number, label: string, color?: string): cloudwatch.HorizontalAnnotation => ({
+    value,
+    label,
+    ...(color !== undefined && { color }),
+  });
+  switch (m.kind) {
+    case 'http':
+      return [
+        success,
+        new cloudwatch.GraphWidget({
+          title: `${m.name}: latency (ms)`,
+          left: [
+            health.metricLatencyMs(cloudwatch.Stats.p(50)).with({ label: 'p50' }),
+            health.metricLatencyMs(cloudwatch.Stats.p(90)).with({ label: 'p90' }),
+          ],
+          leftAnnotations:
+            m.maxLatencyMs !== undefined
+              ? [line(m.maxLatencyMs, `maxLatencyMs ${m.maxLatencyMs}`, cloudwatch.Color.RED)]
+              : [],
+          leftYAxis: { min: 0, showUnits: false },
+          width: 12,
+          height: 6,
+        }),
+      ];
+    case 'queue':
+      return [
+        success,
+        new cloudwatch.GraphWidget({
+          title: `${m.name}: queue depth`,
+          left: [health.metricQueueDepth().with({ label: 'QueueDepth (max)' })],
+          leftAnnotations: [
+            ...(m.warnDepth !== undefined
+              ? [line(m.warnDepth, `warnDepth ${m.warnDepth}`, cloudwatch.Color.ORANGE)]
+              : []),
+            ...(m.maxDepth !== undefined
+              ? [line(m.maxDepth, `maxDepth ${m.maxDepth}`, cloudwatch.Color.RED)]
+              : []),
+          ],
+          leftYAxis: { min: 0, showUnits: false },
+          width: 12,
+          height: 6,
+        }),
+      ];
+    case 'backup':
+      return [
+        success,
+        new cloudwatch.GraphWidget({
+          title: `${m.name}: newest backup age (s)`,
+          left: [health.metricBackupAgeSeconds().with({ label: 'BackupAgeSeconds (max)' })],
+          leftAnnotations: [line(m.maxAgeHours * 3600, `maxAgeHours ${m.maxAgeHours}`, cloudwatch.Color.RED)],
+          leftYAxis: { min: 0, showUnits: false },
+          width: 12,
+          height: 6,
+        }),
+      ];
+    case 'command':
+      return [success];
+  }
+}
+
+/**
+ * The console link of a project's service dashboards, with `{service}` where the service goes:
+ * what the pager puts in pages (`DASHBOARD_URL_TEMPLATE`).
+ */
+export function dashboardUrlTemplate(project: string): string {
+  return `https://${Aws.REGION}.console.aws.amazon.com/cloudwatch/home?region=${Aws.REGION}#dashboards/dashboard/${dashboardName(project, '{service}')}`;
+}
