@@ -450,7 +450,48 @@ export function formatMuted(
   return `${lines.join('\n')}\n`;
 }
 
-/** One rule `vigil unmute` found (and deleted). */
+/** The start of an `at(yyyy-MM-ddThh:mm[:ss])` expression read as UTC, or undefined. */
+export function atStart(expression: string | undefined): number | undefined {
+  const m = /^at\((\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?\)$/.exec(expression ?? '');
+  if (!m) return undefined;
+  return Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+  );
+}
+
+/**
+ * The rule `vigil unmute` puts in place of an active one: the same start and alarms, its window
+ * ending at the current minute. Deleting the rule would lose what it held: the pager's sweep pages
+ * an alarm still in ALARM when a mute window it breached in has closed, and a deleted rule no longer
+ * says when that was. The rule then expires by itself. Undefined for a rule it cannot shorten (not
+ * a one-time `at()` rule, or not active), which is deleted instead.
+ */
+export function endedNow(
+  name: string,
+  rule: GetAlarmMuteRuleCommandOutput,
+  now: number,
+): PutAlarmMuteRuleCommandInput | undefined {
+  const schedule = rule.Rule?.Schedule;
+  const zone = schedule?.Timezone ?? 'UTC';
+  const start = atStart(schedule?.Expression);
+  if (rule.Status === 'EXPIRED' || start === undefined || !isUtc(zone) || now <= start) return undefined;
+  const minutes = Math.max(1, Math.ceil((now - start) / 60_000));
+  return {
+    Name: name,
+    ...(rule.Description !== undefined && {
+      Description: `${rule.Description} Ended early by vigil unmute.`.slice(0, 1024),
+    }),
+    Rule: { Schedule: { Expression: schedule?.Expression, Duration: isoDuration(minutes), Timezone: zone } },
+    MuteTargets: { AlarmNames: [...(rule.MuteTargets?.AlarmNames ?? [])] },
+  };
+}
+
+/** One rule `vigil unmute` found (and ended or deleted). */
 interface FoundRule {
   readonly name: string;
   readonly rule: GetAlarmMuteRuleCommandOutput;
@@ -459,7 +500,7 @@ interface FoundRule {
 /**
  * `vigil unmute SERVICE` (or `--all`): finds the service's `vigil mute` rules with `GetAlarmMuteRule`
  * (a missing rule is `ResourceNotFound`; `DeleteAlarmMuteRule` itself succeeds on a missing rule, so
- * it cannot tell) and deletes each. 0 when unmuted or when there was nothing to unmute (said so);
+ * it cannot tell), ends each active one now ({@link endedNow}) and deletes those already over. 0 when unmuted or when there was nothing to unmute (said so);
  * 2 on a bad config or service; 1 when CloudWatch refused or could not be reached.
  */
 export async function unmuteCommand(options: UnmuteOptions, io: CliIo, deps: CliDeps = {}): Promise<number> {
@@ -472,8 +513,9 @@ export async function unmuteCommand(options: UnmuteOptions, io: CliIo, deps: Cli
   }
   const { sdk, client } = await (deps.cloudwatch ?? aws.cloudwatch)();
   const style = createStyle(shouldColor(io.stdout, io.env));
+  const now = (deps.now ?? Date.now)();
   const needs = {
-    actions: ['cloudwatch:GetAlarmMuteRule', 'cloudwatch:DeleteAlarmMuteRule'],
+    actions: ['cloudwatch:GetAlarmMuteRule', 'cloudwatch:PutAlarmMuteRule', 'cloudwatch:DeleteAlarmMuteRule'],
     project: config.project,
   };
   const get = async (name: string): Promise<FoundRule | undefined> => {
@@ -498,6 +540,11 @@ export async function unmuteCommand(options: UnmuteOptions, io: CliIo, deps: Cli
         found.push(part);
       }
       for (const f of found) {
+        const shortened = endedNow(f.name, f.rule, now);
+        if (shortened) {
+          await client.send(new sdk.PutAlarmMuteRuleCommand(shortened));
+          continue;
+        }
         try {
           await client.send(new sdk.DeleteAlarmMuteRuleCommand({ AlarmMuteRuleName: f.name }));
         } catch (error) {
@@ -524,13 +571,18 @@ export async function unmuteCommand(options: UnmuteOptions, io: CliIo, deps: Cli
     io.stdout.write(`${style.green('✓')} Unmuted "${u.service}"\n`);
     for (const f of u.rules) {
       const count = f.rule.MuteTargets?.AlarmNames?.length ?? 0;
-      const state =
-        f.rule.Status === 'EXPIRED' ? 'its mute had already ended' : `was ${f.rule.Status ?? 'in place'}`;
+      const alarms = `${count} alarm${count === 1 ? '' : 's'}`;
       io.stdout.write(
-        style.dim(`  deleted mute rule ${f.name} (${count} alarm${count === 1 ? '' : 's'}; ${state})\n`),
+        style.dim(
+          endedNow(f.name, f.rule, now)
+            ? `  ended mute rule ${f.name} now (${alarms}; it expires by itself)\n`
+            : `  deleted mute rule ${f.name} (${alarms}; ${f.rule.Status === 'EXPIRED' ? 'its mute had already ended' : `was ${f.rule.Status ?? 'in place'}`})\n`,
+        ),
       );
     }
   }
-  io.stdout.write('Alarm actions are live again: an alarm still in ALARM acts (pages) now.\n');
+  io.stdout.write(
+    "Alarm actions are live again. An alarm that went to ALARM during the mute and is still there pages at the pager's next sweep (within 15 minutes).\n",
+  );
   return ExitCode.ok;
 }

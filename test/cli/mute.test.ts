@@ -377,14 +377,16 @@ describe('vigil mute', () => {
 });
 
 describe('vigil unmute', () => {
-  it('deletes the service’s mute rule and says alarm actions are live again', async () => {
+  it('ends the service’s mute now instead of deleting it, so the pager still pages what it held', async () => {
     cw.on(GetAlarmMuteRuleCommand).rejects(notFound('any'));
     cw.on(GetAlarmMuteRuleCommand, { AlarmMuteRuleName: 'vigil-shop-mute-cli-api' }).resolves({
       Name: 'vigil-shop-mute-cli-api',
+      Description: 'Muted by vigil mute: service "api" for 30 min.',
       Status: 'ACTIVE',
+      Rule: { Schedule: { Expression: 'at(2026-02-24T08:50)', Duration: 'PT30M', Timezone: 'UTC' } },
       MuteTargets: { AlarmNames: API_ALARMS },
     });
-    cw.on(DeleteAlarmMuteRuleCommand).resolves({});
+    cw.on(PutAlarmMuteRuleCommand).resolves({});
     const { code, stdout, stderr } = await run(['unmute', 'api', '--config', configFile]);
     expect(stderr).toBe('');
     expect(code).toBe(0);
@@ -392,14 +394,21 @@ describe('vigil unmute', () => {
       { AlarmMuteRuleName: 'vigil-shop-mute-cli-api' },
       { AlarmMuteRuleName: 'vigil-shop-mute-cli-api-1' },
     ]);
-    expect(cw.commandCalls(DeleteAlarmMuteRuleCommand).map((c) => c.args[0].input)).toEqual([
-      { AlarmMuteRuleName: 'vigil-shop-mute-cli-api' },
+    // Same start and alarms; the window now closes at 09:06 (NOW is 09:05:41), 16 minutes after 08:50.
+    expect(cw.commandCalls(PutAlarmMuteRuleCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Name: 'vigil-shop-mute-cli-api',
+        Description: 'Muted by vigil mute: service "api" for 30 min. Ended early by vigil unmute.',
+        Rule: { Schedule: { Expression: 'at(2026-02-24T08:50)', Duration: 'PT16M', Timezone: 'UTC' } },
+        MuteTargets: { AlarmNames: API_ALARMS },
+      },
     ]);
+    expect(cw.commandCalls(DeleteAlarmMuteRuleCommand)).toHaveLength(0);
     expect(stdout).toBe(
       [
         '✓ Unmuted "api"',
-        '  deleted mute rule vigil-shop-mute-cli-api (8 alarms; was ACTIVE)',
-        'Alarm actions are live again: an alarm still in ALARM acts (pages) now.',
+        '  ended mute rule vigil-shop-mute-cli-api now (8 alarms; it expires by itself)',
+        "Alarm actions are live again. An alarm that went to ALARM during the mute and is still there pages at the pager's next sweep (within 15 minutes).",
         '',
       ].join('\n'),
     );
@@ -473,7 +482,7 @@ describe('vigil unmute', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('vigil: could not unmute "api": AccessDenied: User: ');
     expect(stderr).toContain(
-      'hint: the caller needs cloudwatch:GetAlarmMuteRule, cloudwatch:DeleteAlarmMuteRule on the mute rules (arn:aws:cloudwatch:REGION:ACCOUNT:alarm-mute-rule:vigil-shop-mute-cli-*);',
+      'hint: the caller needs cloudwatch:GetAlarmMuteRule, cloudwatch:PutAlarmMuteRule, cloudwatch:DeleteAlarmMuteRule on the mute rules (arn:aws:cloudwatch:REGION:ACCOUNT:alarm-mute-rule:vigil-shop-mute-cli-*) and, for PutAlarmMuteRule, on every alarm it targets (arn:aws:cloudwatch:REGION:ACCOUNT:alarm:vigil-shop-*)',
     );
     expect(cw.commandCalls(DeleteAlarmMuteRuleCommand)).toHaveLength(0);
   });
