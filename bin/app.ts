@@ -1,5 +1,7 @@
 /**
- * The CDK app: load and validate the config, build the stack, tag it, turn on cdk-nag. Nothing else.
+ * The CDK app: load and validate the config, build the stacks, tag them, turn on cdk-nag. Nothing
+ * else. A config that fits one stack is `vigil-<project>`; a bigger one adds a stack per service
+ * (lib/stack-plan.ts, docs/adr/0005-splitting-stacks.md): `cdk deploy --all`.
  *
  * The config file is `--context config=FILE`, else $VIGIL_CONFIG, else vigil.config.ts. The stack
  * has no account or region, so `cdk synth` works without AWS credentials; `cdk deploy` takes them
@@ -8,7 +10,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../lib/config/index.ts';
-import { stackNameFor, VigilStack } from '../lib/vigil-stack.ts';
+import { addVigilStacks, assertWithinResourceLimit } from '../lib/vigil-app.ts';
 
 const app = new App();
 const configFile: string =
@@ -16,11 +18,12 @@ const configFile: string =
 
 try {
   const config = await loadConfig(configFile);
-  new VigilStack(app, stackNameFor(config.project), {
+  const { all } = addVigilStacks(app, {
     config,
     configSource: configFile,
     description: `Vigil synthetic monitoring for ${config.project} (${config.monitors.length} monitors)`,
   });
+  assertWithinResourceLimit(all);
   Tags.of(app).add('vigil:project', config.project);
   Tags.of(app).add('vigil:managed-by', 'vigil');
   // cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.

@@ -95,3 +95,10 @@ export function heartbeatAlarmName(project: string): string {
 export function dashboardName(project: string, service: string): string {
   return `vigil-${project}-${service}`;
 }
+
+/**
+ * The pager's catalog, a JSON file beside its bundle (`/var/task/vigil-catalog.json`), read once at
+ * cold start: written at synth and copied in after esbuild runs, so its size has no limit but the
+ * Lambda package's.
+ */
+export const PAGER_CATALOG_FILE = 'vigil-catalog.json';

@@ -1,27 +1,41 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { Aspects, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
+import { AlarmCreationBatches } from './alarm-batches.ts';
 import type { VigilConfig } from './config/index.ts';
 import { CanaryFunction } from './constructs/canary-function.ts';
 import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
-import { HealthMonitor } from './constructs/health-monitor.ts';
-import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
+import type { HealthMonitor } from './constructs/health-monitor.ts';
+import type { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
 import { NotifyTopics } from './constructs/notify-topics.ts';
 import { Pager } from './constructs/pager.ts';
 import { PagingTopics } from './constructs/paging-topics.ts';
-import { QueueAlarms } from './constructs/queue-alarms.ts';
 import { dashboardUrlTemplate, ServiceDashboard } from './constructs/service-dashboard.ts';
-import { ServiceIncident } from './constructs/service-incident.ts';
+import type { ServiceIncident } from './constructs/service-incident.ts';
 import { VigilWatchers } from './constructs/vigil-watchers.ts';
 import { alarmPeriodSeconds } from './monitors/alarm-timing.ts';
 import { awsAccessOf } from './monitors/aws-access.ts';
 import { assertDeployable } from './monitors/deployment-checks.ts';
 import { secretRefsOf } from './monitors/monitor-traits.ts';
-import { heartbeatAlarmName, monitorAlarmName, VIGIL_SERVICE, watcherAlarmName } from './naming.ts';
-import { buildPagerCatalog, serviceAlarmNames, VIGIL_SEVERITY, withInfraAlarms } from './paging/catalog.ts';
+import { heartbeatAlarmName, VIGIL_SERVICE, watcherAlarmName } from './naming.ts';
+import { buildPagerCatalog, VIGIL_SEVERITY, withInfraAlarms } from './paging/catalog.ts';
 import { IncidentPlan } from './paging/incident-plan.ts';
-import { AllOfStrategy, SeverityActionStrategy } from './paging/severity-action-strategy.ts';
+import {
+  type AlarmActionStrategy,
+  AllOfStrategy,
+  SeverityActionStrategy,
+} from './paging/severity-action-strategy.ts';
+import {
+  addHealthMonitors,
+  addMaintenance,
+  addServiceDashboard,
+  addServiceIncident,
+  type ServiceContext,
+} from './service-parts.ts';
+import { stackNameFor } from './stack-plan.ts';
+
+export { stackNameFor };
 
 /** Properties of a {@link VigilStack}. */
 export interface VigilStackProps extends StackProps {
@@ -42,11 +56,12 @@ export interface VigilStackProps extends StackProps {
    * @default lambdas/pager/handler.ts
    */
   readonly pagerEntry?: string;
-}
-
-/** The stack name for a project: `vigil-<project>`. */
-export function stackNameFor(project: string): string {
-  return `vigil-${project}`;
+  /**
+   * The monitors are deployed by `MonitorStack`s (a config too big for one stack, see
+   * lib/stack-plan.ts): this stack then holds only what they share.
+   * @default false - every monitor is in this stack
+   */
+  readonly sharedOnly?: boolean;
 }
 
 /**
@@ -78,6 +93,12 @@ export class VigilStack extends Stack {
   readonly dashboards: ReadonlyMap<string, ServiceDashboard>;
   /** Every alarm of the stack, by name. */
   readonly alarms: ReadonlyMap<string, cloudwatch.AlarmBase>;
+  /** The check schedules' group and role: every monitor's schedule, in whichever stack. */
+  readonly scheduler: CheckScheduler;
+  /** Pages the raw topic of an alarm's severity. */
+  readonly pageBySeverity: AlarmActionStrategy;
+  /** What the services' parts are built from (lib/service-parts.ts). */
+  readonly context: ServiceContext;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
@@ -96,6 +117,7 @@ export class VigilStack extends Stack {
     // Who gets paged: the raw topic of the alarm's severity. Grouped services' own alarms page
     // nobody (plan.memberPaging): their composites do.
     const pageBySeverity = new SeverityActionStrategy(this.paging.topics);
+    this.pageBySeverity = pageBySeverity;
     this.plan = IncidentPlan.of(config);
 
     const deadLetters = new DeadLetterQueue(this, 'DeadLetters');
@@ -109,53 +131,20 @@ export class VigilStack extends Stack {
     this.canary.grantSecretRead(enabled.flatMap(secretRefsOf));
     this.canary.grantAwsAccess(enabled.flatMap((m) => awsAccessOf(this, m)));
 
-    const scheduler = new CheckScheduler(this, 'Checks', {
+    this.scheduler = new CheckScheduler(this, 'Checks', {
       canary: this.canary.lambda,
       deadLetterQueue: deadLetters.queue,
     });
+    this.context = { config, plan: this.plan, scheduler: this.scheduler, pageBySeverity };
+    const ownServices = props.sharedOnly ? [] : this.plan.services;
 
-    const monitors = new Map<string, HealthMonitor>();
-    for (const monitor of enabled) {
-      const paging = this.plan.memberPaging(monitor.service, pageBySeverity);
-      const health = new HealthMonitor(this, `Monitor-${monitor.name}`, {
-        project,
-        monitor,
-        scheduler,
-        paging,
-      });
-      monitors.set(monitor.name, health);
-      alarms.set(monitorAlarmName(project, monitor.name), health.alarm);
-      if (monitor.kind === 'queue') {
-        const aspects = new QueueAlarms(health, 'QueueAlarms', {
-          project,
-          monitor,
-          periodSeconds: health.periodSeconds,
-          paging,
-        });
-        for (const [aspect, alarm] of aspects.alarms)
-          alarms.set(monitorAlarmName(project, monitor.name, aspect), alarm);
-      }
-    }
+    const monitors = addHealthMonitors(this, this.context, props.sharedOnly ? [] : enabled, alarms);
     this.monitors = monitors;
 
     const incidents = new Map<string, ServiceIncident>();
-    for (const service of this.plan.services) {
+    for (const service of ownServices) {
       if (!this.plan.isGrouped(service)) continue;
-      const incident = new ServiceIncident(this, `Service-${service}`, {
-        project,
-        service,
-        members: this.plan.members(service),
-        alarms,
-        paging: pageBySeverity,
-        dependsOn: this.plan.dependencies(service).map((d) => {
-          const dependency = incidents.get(d);
-          if (!dependency) throw new Error(`service "${d}" has no composites before "${service}"`);
-          return dependency;
-        }),
-        suppression: (severity) => this.plan.suppression(service, severity),
-      });
-      incidents.set(service, incident);
-      for (const [name, composite] of incident.composites) alarms.set(name, composite);
+      incidents.set(service, addServiceIncident(this, this.context, service, alarms, incidents));
     }
     this.incidents = incidents;
 
@@ -196,38 +185,18 @@ export class VigilStack extends Stack {
     this.alarms = alarms;
 
     const maintenance = new Map<string, MaintenanceMuteRules>();
-    for (const window of config.maintenance) {
-      const muted = window.services.flatMap((s) =>
-        serviceAlarmNames(config, s).flatMap((name) => {
-          const alarm = alarms.get(name);
-          return alarm ? [alarm] : [];
-        }),
-      );
-      maintenance.set(
-        window.name,
-        new MaintenanceMuteRules(this, `Maintenance-${window.name}`, { project, window, alarms: muted }),
-      );
+    if (!props.sharedOnly) {
+      for (const window of config.maintenance) {
+        maintenance.set(window.name, addMaintenance(this, this.context, window, alarms));
+      }
     }
     this.maintenance = maintenance;
 
     const dashboards = new Map<string, ServiceDashboard>();
-    for (const service of config.services) {
-      const own = [...monitors.values()].filter((h) => h.monitor.service === service.name);
-      if (own.length === 0) continue;
-      dashboards.set(
-        service.name,
-        new ServiceDashboard(this, `Dashboard-${service.name}`, {
-          project,
-          service: service.name,
-          ...(service.description !== undefined && { description: service.description }),
-          dependsOn: this.plan.dependencies(service.name),
-          monitors: own,
-          alarms: serviceAlarmNames(config, service.name).flatMap((name) => {
-            const alarm = alarms.get(name);
-            return alarm ? [alarm] : [];
-          }),
-        }),
-      );
+    for (const service of ownServices) {
+      const own = [...monitors.values()].filter((h) => h.monitor.service === service);
+      const dashboard = addServiceDashboard(this, this.context, service, own, alarms);
+      if (dashboard) dashboards.set(service, dashboard);
     }
     dashboards.set(
       VIGIL_SERVICE,
@@ -245,5 +214,6 @@ export class VigilStack extends Stack {
       }),
     );
     this.dashboards = dashboards;
+    Aspects.of(this).add(new AlarmCreationBatches());
   }
 }

@@ -1,12 +1,15 @@
 /**
  * The pager's catalog (every alarm Vigil created, with its monitor, service, severity, target and
- * runbook; see lib/paging/catalog.ts) and the paging rules read from it. The catalog reaches the
- * bundle at build time: the stack passes esbuild `define: { 'process.env.VIGIL_CATALOG':
- * JSON.stringify(JSON.stringify(buildPagerCatalog(config))) }`, so a page needs no config at run time.
+ * runbook; see lib/paging/catalog.ts) and the paging rules read from it. The catalog ships in the
+ * Lambda package as `vigil-catalog.json` beside the bundle (lib/constructs/pager.ts writes it at
+ * synth and copies it in after esbuild), read once at cold start, so a page needs no config at run
+ * time and the catalog's size is not capped by esbuild's command line. `VIGIL_CATALOG` (the JSON
+ * itself), when set, takes its place: tests and local runs.
  */
+import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import type { Severity } from '../../lib/config/schema.ts';
-import { incidentKey, serviceAlarmName, servicePageAlarmName } from '../../lib/naming.ts';
+import { incidentKey, PAGER_CATALOG_FILE, serviceAlarmName, servicePageAlarmName } from '../../lib/naming.ts';
 import type { CatalogAlarm, CatalogMonitor, PagerCatalog } from '../../lib/paging/catalog.ts';
 
 const severity = z.enum(['P1', 'P2', 'P3', 'P4']);
@@ -70,20 +73,16 @@ export class CatalogError extends Error {
 export function parseCatalog(json: string | undefined): PagerCatalog {
   if (!json) {
     throw new CatalogError(
-      'VIGIL_CATALOG is not set: the pager bundle must be built with esbuild define ' +
-        "{ 'process.env.VIGIL_CATALOG': JSON.stringify(JSON.stringify(buildPagerCatalog(config))) }",
+      `VIGIL_CATALOG is empty: set it to the catalog JSON, or leave it unset and ship ${PAGER_CATALOG_FILE} beside the bundle (lib/constructs/pager.ts does)`,
     );
   }
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch (cause) {
-    throw new CatalogError(
-      'VIGIL_CATALOG is not JSON: define it as JSON.stringify(JSON.stringify(catalog))',
-      {
-        cause,
-      },
-    );
+    throw new CatalogError('VIGIL_CATALOG is not JSON: write it as JSON.stringify(catalog)', {
+      cause,
+    });
   }
   const parsed = pagerCatalogSchema.safeParse(data);
   if (!parsed.success) {
@@ -101,12 +100,24 @@ export function parseCatalog(json: string | undefined): PagerCatalog {
 let cached: PagerCatalog | undefined;
 
 /**
- * The catalog built into this bundle, parsed once. Written as `process.env.VIGIL_CATALOG` exactly,
- * so esbuild's `define` replaces it with the literal at build time; tests set the variable instead.
+ * The catalog, parsed once: `VIGIL_CATALOG` when set (tests), else `vigil-catalog.json` beside
+ * this bundle (`/var/task` in Lambda).
  */
 export function loadCatalog(): PagerCatalog {
-  cached ??= parseCatalog(process.env.VIGIL_CATALOG);
+  cached ??= parseCatalog(process.env.VIGIL_CATALOG ?? readCatalogFile());
   return cached;
+}
+
+function readCatalogFile(): string {
+  const file = new URL(`./${PAGER_CATALOG_FILE}`, import.meta.url);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new CatalogError(
+      `${PAGER_CATALOG_FILE} is missing beside the pager bundle (${file.pathname}) and VIGIL_CATALOG is not set: deploy the pager through lib/constructs/pager.ts, which ships the catalog`,
+      { cause },
+    );
+  }
 }
 
 /** Forgets the parsed catalog (tests that change VIGIL_CATALOG). */

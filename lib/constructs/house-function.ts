@@ -1,7 +1,7 @@
 import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -39,6 +39,13 @@ export interface HouseFunctionProps {
    * @default - none
    */
   readonly define?: Readonly<Record<string, string>>;
+  /**
+   * Files copied into the bundle beside the handler after esbuild runs, by their name there: data
+   * too large for `define` (one process argument, capped at 128 KiB by Linux) that the handler reads
+   * at cold start. The asset hash covers them.
+   * @default - none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
   /**
    * Receives asynchronous invocations that failed after their retries, so they are visible rather
    * than silently dropped.
@@ -114,6 +121,7 @@ export class HouseFunction extends Construct {
         // Some dependencies are CommonJS and call require(); give the ESM bundle one.
         banner: "import{createRequire}from'module';const require=createRequire(import.meta.url);",
         ...(props.define && { define: { ...props.define } }),
+        ...(props.bundledFiles && { commandHooks: copyInto(props.bundledFiles) }),
       },
     });
 
@@ -138,6 +146,17 @@ export class HouseFunction extends Construct {
     );
     return { bind: () => ({ destination: queue.queueArn }) };
   }
+}
+
+/** Bundling hooks that copy `files` (name in the bundle → path at synth) into the output directory. */
+function copyInto(files: Readonly<Record<string, string>>): ICommandHooks {
+  const quote = (path: string) => `"${path.replace(/(["\\$`])/g, '\\$1')}"`;
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) =>
+      Object.entries(files).map(([name, from]) => `cp ${quote(from)} ${quote(`${outputDir}/${name}`)}`),
+  };
 }
 
 const RETENTION_VALUES = new Set<number>(

@@ -18,6 +18,12 @@ export interface MaintenanceMuteRulesProps {
    * aspect and composite alarms, `serviceAlarmNames`), in order.
    */
   readonly alarms: readonly cloudwatch.IAlarmRef[];
+  /**
+   * The rule's name (parts `-1`, `-2`... when the alarms need several). A config split into stacks
+   * gives each stack's rules its own name (lib/stack-plan.ts).
+   * @default muteRuleName(project, window.name)
+   */
+  readonly ruleName?: string;
 }
 
 /**
@@ -50,7 +56,7 @@ export class MaintenanceMuteRules extends Construct {
     for (let i = 0; i < props.alarms.length; i += MUTE_RULE_MAX_ALARMS) {
       chunks.push(props.alarms.slice(i, i + MUTE_RULE_MAX_ALARMS));
     }
-    const name = muteRuleName(props.project, window.name);
+    const name = props.ruleName ?? muteRuleName(props.project, window.name);
     this.rules = chunks.map(
       (alarms, i) =>
         new cloudwatch.AlarmMuteRule(this, chunks.length === 1 ? 'Rule' : `Rule${i + 1}`, {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,7 +12,13 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SEVERITIES, type Severity } from '../config/index.ts';
-import { heartbeatAlarmName, METRIC_NAMESPACE, muteRuleName, projectPrefix } from '../naming.ts';
+import {
+  heartbeatAlarmName,
+  METRIC_NAMESPACE,
+  muteRuleName,
+  PAGER_CATALOG_FILE,
+  projectPrefix,
+} from '../naming.ts';
 import { HEARTBEAT_DESCRIPTION, type PagerCatalog } from '../paging/catalog.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
 import { CheckScheduler } from './check-scheduler.ts';
@@ -20,15 +29,6 @@ export const PAGER_ENTRY = fileURLToPath(new URL('../../lambdas/pager/handler.ts
 
 /** Minutes between sweeps (reminders, and pages held by a maintenance window that just closed). */
 export const DEFAULT_SWEEP_MINUTES = 15;
-
-/**
- * Longest esbuild argument the catalog may make, bytes. NodejsFunction passes the define as one
- * process argument, `--define:process.env.VIGIL_CATALOG=<the catalog as a JSON string literal>`, and
- * Linux refuses any single argument of 128 KiB or more (MAX_ARG_STRLEN, E2BIG). At about 700 bytes a
- * monitor (more with long descriptions), that is roughly 150 monitors; CloudFormation's 500
- * resources a stack binds at a similar size, so a larger config splits into stacks.
- */
-export const MAX_DEFINE_ARGUMENT_BYTES = 128 * 1024 - 1;
 
 /** Properties of a {@link Pager}. */
 export interface PagerProps {
@@ -72,8 +72,10 @@ export interface PagerProps {
 /**
  * The pager: turns raw alarm JSON into pages a person can act on, on the readable topics.
  *
- * - A {@link HouseFunction} (`/vigil/<project>/pager`) with the catalog compiled in
- *   (`process.env.VIGIL_CATALOG`, esbuild `define`), so a page needs no config at run time.
+ * - A {@link HouseFunction} (`/vigil/<project>/pager`) with the catalog in its package
+ *   (`vigil-catalog.json` beside the bundle, written at synth, read once at cold start), so a page
+ *   needs no config at run time. A file, not esbuild `define`: a define is one process argument,
+ *   which Linux caps at 128 KiB (about 150 monitors); the file grows with the config.
  * - Subscribed to the four raw alarm topics (SNS invokes it asynchronously: two retries, then the
  *   dead-letter queue, so a page that could not be sent is visible).
  * - A sweep every `sweepMinutes` (`{ kind: 'sweep' }`): reminders, and pages a maintenance window
@@ -92,13 +94,8 @@ export class Pager extends HouseFunction {
   readonly schedules: CheckScheduler;
 
   constructor(scope: Construct, id: string, props: PagerProps) {
-    const catalog = JSON.stringify(JSON.stringify(props.catalog));
-    const argumentBytes = Buffer.byteLength(`--define:process.env.VIGIL_CATALOG=${catalog}`);
-    if (argumentBytes > MAX_DEFINE_ARGUMENT_BYTES) {
-      throw new Error(
-        `the pager catalog of project "${props.project}" makes a ${argumentBytes}-byte esbuild argument; Linux refuses one of 128 KiB or more. Split the monitors into more than one config (stack), or shorten their descriptions.`,
-      );
-    }
+    const catalogFile = join(mkdtempSync(join(tmpdir(), 'vigil-pager-catalog-')), PAGER_CATALOG_FILE);
+    writeFileSync(catalogFile, JSON.stringify(props.catalog));
     const sweepMinutes = props.sweepMinutes ?? DEFAULT_SWEEP_MINUTES;
     super(scope, id, {
       project: props.project,
@@ -117,7 +114,7 @@ export class Pager extends HouseFunction {
         SWEEP_MINUTES: String(sweepMinutes),
         DASHBOARD_URL_TEMPLATE: props.dashboardUrlTemplate,
       },
-      define: { 'process.env.VIGIL_CATALOG': catalog },
+      bundledFiles: { [PAGER_CATALOG_FILE]: catalogFile },
       // A page is worth a retry; an hour late it is still worth sending rather than dropping.
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),

@@ -34,6 +34,12 @@ export interface ServiceDashboardProps {
 /** CloudWatch shows at most 100 alarms in one alarm status widget. */
 const STATUS_WIDGET_MAX_ALARMS = 100;
 
+/**
+ * Monitor rows graphed on one dashboard: two widgets each, within CloudWatch's 500 widgets a
+ * dashboard with room for the header, the status widgets (one per 100 alarms) and Vigil's own.
+ */
+export const MAX_MONITOR_ROWS = 200;
+
 /** The text of the remediation row until remediation exists. */
 export const REMEDIATION_PLACEHOLDER =
   '### Remediation runs\nNone yet: Vigil does not remediate yet. When it does, its runs (what was done, whether health returned) will show here.';
@@ -79,7 +85,19 @@ export class ServiceDashboard extends Construct {
       );
     }
 
-    for (const health of props.monitors) this.dashboard.addWidgets(...monitorRow(health));
+    // CloudWatch allows 500 widgets a dashboard: beyond MAX_MONITOR_ROWS monitors the alarm status
+    // widgets above still show every alarm, and the rest of the rows are left out, saying so.
+    for (const health of props.monitors.slice(0, MAX_MONITOR_ROWS))
+      this.dashboard.addWidgets(...monitorRow(health));
+    if (props.monitors.length > MAX_MONITOR_ROWS) {
+      this.dashboard.addWidgets(
+        new cloudwatch.TextWidget({
+          markdown: `${props.monitors.length - MAX_MONITOR_ROWS} more monitors are not graphed here (CloudWatch allows 500 widgets a dashboard); their alarms are in the status widgets above.`,
+          width: 24,
+          height: 1,
+        }),
+      );
+    }
     if (props.widgets && props.widgets.length > 0) this.dashboard.addWidgets(...props.widgets);
     this.dashboard.addWidgets(
       new cloudwatch.TextWidget({ markdown: REMEDIATION_PLACEHOLDER, width: 24, height: 2 }),

@@ -1,16 +1,13 @@
 /**
  * The pager and the topics around it: raw alarm topics (HTTPS subscribers and the pager), readable
- * topics (email and SMS), the pager function with the catalog compiled in, its exact permissions,
+ * topics (email and SMS), the pager function with its catalog file, its exact permissions,
  * its sweep and heartbeat.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, type Severity } from '../../lib/config/index.ts';
-import { Pager, type PagerProps } from '../../lib/constructs/pager.ts';
 import { buildPagerCatalog, type PagerCatalog, withInfraAlarms } from '../../lib/paging/catalog.ts';
 import { IncidentPlan } from '../../lib/paging/incident-plan.ts';
 import { incidentConfig } from '../support/configs.ts';
@@ -170,17 +167,11 @@ describe('the pager function', () => {
     });
   });
 
-  it('has the catalog compiled in: composites only where deployed, the watchers and the heartbeat', () => {
+  it('ships the catalog beside the bundle, not compiled in: composites only where deployed, the watchers and the heartbeat', () => {
     const key = synth.template.toJSON().Resources[pagerId].Properties.Code.S3Key as string;
-    const bundle = readFileSync(
-      join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.mjs'),
-      'utf8',
-    );
-    const literal = /(['"`])(\{\\?"project\\?":\\?"shop\\?",(?:(?!\1)[^\\]|\\.)*\})\1/.exec(bundle);
-    expect(literal, 'the catalog string literal').not.toBeNull();
-    const compiled = JSON.parse(
-      runInNewContext(`${literal?.[1]}${literal?.[2]}${literal?.[1]}`),
-    ) as PagerCatalog;
+    const asset = join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    const compiled = JSON.parse(readFileSync(join(asset, 'vigil-catalog.json'), 'utf8')) as PagerCatalog;
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).not.toContain('vigil-shop-service-api-P1');
     const expected = withInfraAlarms(buildPagerCatalog(incidentConfig), {
       groupedServices: IncidentPlan.of(incidentConfig).grouped,
       heartbeat: { severity: 'P4' },
@@ -203,29 +194,6 @@ describe('the pager function', () => {
       type: 'heartbeat',
       severity: 'P4',
     });
-  });
-
-  it('refuses at synth a catalog too large to pass to esbuild, naming the fix', () => {
-    const monitors = Object.fromEntries(
-      Array.from({ length: 250 }, (_, i) => [
-        `m${i}`,
-        {
-          name: `m${i}`,
-          service: 's',
-          kind: 'http' as const,
-          severity: 'P2' as const,
-          description: 'x'.repeat(500),
-          target: `GET https://example.com/${i}`,
-          threshold: '2 of 3 checks fail',
-          repeatHours: 4,
-        },
-      ]),
-    );
-    const catalog: PagerCatalog = { project: 'big', services: {}, monitors, alarms: {} };
-    // Refused before anything is built, so the other props are never read.
-    expect(
-      () => new Pager(new Stack(new App(), 'Big'), 'Pager', { project: 'big', catalog } as PagerProps),
-    ).toThrow(/128 KiB or more\. Split the monitors into more than one config/);
   });
 
   it('retries a failed page twice, for up to an hour, then dead-letters it', () => {

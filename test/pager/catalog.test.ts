@@ -17,17 +17,23 @@ afterEach(() => {
 });
 
 describe('loadCatalog', () => {
-  it('reads the catalog buildPagerCatalog makes, as esbuild defines it', () => {
+  it('reads the catalog buildPagerCatalog makes, from VIGIL_CATALOG when it is set', () => {
     vi.stubEnv('VIGIL_CATALOG', JSON.stringify(catalog));
     expect(loadCatalog()).toEqual(catalog);
   });
 
-  it('says how to build the bundle when the catalog is missing', () => {
+  it('says what to set when VIGIL_CATALOG is empty', () => {
     vi.stubEnv('VIGIL_CATALOG', '');
     expect(() => loadCatalog()).toThrow(CatalogError);
     expect(() => loadCatalog()).toThrow(
-      "VIGIL_CATALOG is not set: the pager bundle must be built with esbuild define { 'process.env.VIGIL_CATALOG': JSON.stringify(JSON.stringify(buildPagerCatalog(config))) }",
+      'VIGIL_CATALOG is empty: set it to the catalog JSON, or leave it unset and ship vigil-catalog.json beside the bundle',
     );
+  });
+
+  it('reads vigil-catalog.json beside the bundle when VIGIL_CATALOG is unset, and names it when missing', () => {
+    vi.stubEnv('VIGIL_CATALOG', undefined);
+    expect(() => loadCatalog()).toThrow(CatalogError);
+    expect(() => loadCatalog()).toThrow(/vigil-catalog\.json is missing beside the pager bundle/);
   });
 
   it('names the field that does not match', () => {

@@ -1,0 +1,152 @@
+/**
+ * What a service deploys, built into whichever stack the plan gives it (lib/stack-plan.ts): its
+ * monitors, its composites, its maintenance mute rules and its dashboard. `VigilStack` calls these
+ * for every service when the config fits one stack; `MonitorStack` calls them for its share.
+ * Construct ids are the ones `VigilStack` always used (`Monitor-<name>`, `Service-<service>`,
+ * `Maintenance-<window>`, `Dashboard-<service>`), directly under the stack, so logical ids do not
+ * depend on which stack a monitor is in.
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { Construct } from 'constructs';
+import type { MaintenanceWindow, Monitor, VigilConfig } from './config/index.ts';
+import type { CheckScheduler } from './constructs/check-scheduler.ts';
+import { HealthMonitor } from './constructs/health-monitor.ts';
+import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
+import { QueueAlarms } from './constructs/queue-alarms.ts';
+import { ServiceDashboard } from './constructs/service-dashboard.ts';
+import { ServiceIncident } from './constructs/service-incident.ts';
+import { monitorAlarmName } from './naming.ts';
+import { serviceAlarmNames } from './paging/catalog.ts';
+import type { IncidentPlan } from './paging/incident-plan.ts';
+import type { AlarmActionStrategy } from './paging/severity-action-strategy.ts';
+
+/** What every part needs from the main stack. */
+export interface ServiceContext {
+  /** The validated, resolved config. */
+  readonly config: VigilConfig;
+  /** Which services page through composites. */
+  readonly plan: IncidentPlan;
+  /** Runs each monitor's check (the main stack's schedule group, role and canary). */
+  readonly scheduler: CheckScheduler;
+  /** Pages the raw topic of an alarm's severity. */
+  readonly pageBySeverity: AlarmActionStrategy;
+}
+
+/** One {@link HealthMonitor} (and its queue alarms) per monitor; every alarm is added to `alarms` by name. */
+export function addHealthMonitors(
+  scope: Construct,
+  ctx: ServiceContext,
+  monitors: readonly Monitor[],
+  alarms: Map<string, cloudwatch.AlarmBase>,
+): Map<string, HealthMonitor> {
+  const { project } = ctx.config;
+  const made = new Map<string, HealthMonitor>();
+  for (const monitor of monitors) {
+    const paging = ctx.plan.memberPaging(monitor.service, ctx.pageBySeverity);
+    const health = new HealthMonitor(scope, `Monitor-${monitor.name}`, {
+      project,
+      monitor,
+      scheduler: ctx.scheduler,
+      paging,
+    });
+    made.set(monitor.name, health);
+    alarms.set(monitorAlarmName(project, monitor.name), health.alarm);
+    if (monitor.kind === 'queue') {
+      const aspects = new QueueAlarms(health, 'QueueAlarms', {
+        project,
+        monitor,
+        periodSeconds: health.periodSeconds,
+        paging,
+      });
+      for (const [aspect, alarm] of aspects.alarms)
+        alarms.set(monitorAlarmName(project, monitor.name, aspect), alarm);
+    }
+  }
+  return made;
+}
+
+/**
+ * The composites of a grouped service, after those of the services it depends on (in `incidents`);
+ * its composites are added to `alarms`. Member alarms may sit in other stacks (the parts of a big
+ * service): the composite's `DependsOn` then becomes a dependency between the stacks.
+ */
+export function addServiceIncident(
+  scope: Construct,
+  ctx: ServiceContext,
+  service: string,
+  alarms: Map<string, cloudwatch.AlarmBase>,
+  incidents: ReadonlyMap<string, ServiceIncident>,
+): ServiceIncident {
+  const incident = new ServiceIncident(scope, `Service-${service}`, {
+    project: ctx.config.project,
+    service,
+    members: ctx.plan.members(service),
+    alarms,
+    paging: ctx.pageBySeverity,
+    dependsOn: ctx.plan.dependencies(service).map((d) => {
+      const dependency = incidents.get(d);
+      if (!dependency) throw new Error(`service "${d}" has no composites before "${service}"`);
+      return dependency;
+    }),
+    suppression: (severity) => ctx.plan.suppression(service, severity),
+  });
+  for (const [name, composite] of incident.composites) alarms.set(name, composite);
+  return incident;
+}
+
+/**
+ * The mute rules of `window`, naming the alarms of its services that `scope`'s stack creates.
+ * No rule at all when the stack creates none of them.
+ * @param ruleName the rule's name; default `muteRuleName(project, window.name)`
+ */
+export function addMaintenance(
+  scope: Construct,
+  ctx: ServiceContext,
+  window: MaintenanceWindow,
+  alarms: ReadonlyMap<string, cloudwatch.AlarmBase>,
+  ruleName?: string,
+): MaintenanceMuteRules {
+  const stack = Stack.of(scope);
+  const muted = window.services.flatMap((s) =>
+    serviceAlarmNames(ctx.config, s).flatMap((name) => {
+      const alarm = alarms.get(name);
+      return alarm && Stack.of(alarm) === stack ? [alarm] : [];
+    }),
+  );
+  return new MaintenanceMuteRules(scope, `Maintenance-${window.name}`, {
+    project: ctx.config.project,
+    window,
+    alarms: muted,
+    ...(ruleName !== undefined && { ruleName }),
+  });
+}
+
+/**
+ * The dashboard of a service with monitors. Alarms of other stacks are named by ARN built from
+ * their names (`Alarm.fromAlarmName`), so a big service's dashboard exports nothing per alarm.
+ */
+export function addServiceDashboard(
+  scope: Construct,
+  ctx: ServiceContext,
+  service: string,
+  monitors: readonly HealthMonitor[],
+  alarms: ReadonlyMap<string, cloudwatch.AlarmBase>,
+): ServiceDashboard | undefined {
+  const declared = ctx.config.services.find((s) => s.name === service);
+  if (!declared || monitors.length === 0) return undefined;
+  const stack = Stack.of(scope);
+  return new ServiceDashboard(scope, `Dashboard-${service}`, {
+    project: ctx.config.project,
+    service,
+    ...(declared.description !== undefined && { description: declared.description }),
+    dependsOn: ctx.plan.dependencies(service),
+    monitors,
+    alarms: serviceAlarmNames(ctx.config, service).flatMap((name): cloudwatch.IAlarm[] => {
+      const alarm = alarms.get(name);
+      if (!alarm) return [];
+      if (Stack.of(alarm) === stack) return [alarm];
+      return [cloudwatch.Alarm.fromAlarmName(scope, `Dashboard-${service}-Alarm-${name}`, name)];
+    }),
+  });
+}
