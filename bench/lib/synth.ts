@@ -40,9 +40,23 @@ export function synthesize(configFile = 'vigil.config.ts'): Promise<Synthesized>
   return entry;
 }
 
-async function doSynth(configFile: string): Promise<Synthesized> {
+/**
+ * Synthesizes `configFile` with `change` applied to its loaded config (not memoized), for a figure
+ * the file itself does not exercise, e.g. a fast-mode variant of one of its monitors.
+ */
+export function synthesizeVariant(
+  configFile: string,
+  change: (config: VigilConfig) => VigilConfig,
+): Promise<Synthesized> {
+  return doSynth(configFile, change);
+}
+
+async function doSynth(
+  configFile: string,
+  change: (config: VigilConfig) => VigilConfig = (c) => c,
+): Promise<Synthesized> {
   const started = performance.now();
-  const config = await loadConfig(configFile);
+  const config = change(await loadConfig(configFile));
   const outdir = mkdtempSync(join(tmpdir(), 'vigil-bench-synth-'));
   process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
   const app = new App({ outdir });

@@ -31,16 +31,33 @@ export function componentsToPublish(
   return wanted === true ? result.components : result.components.filter((c) => wanted.includes(c.name));
 }
 
+/** How a fast-mode probe is recorded. */
+export interface ProbeRecording {
+  /** Epoch ms of the probe's slot: the EMF `Timestamp`, so each probe lands in its own 10 s period. */
+  readonly timestamp: number;
+}
+
 /**
  * Adds the monitor's metrics to `metrics` (flushed by the handler's middleware): `Success` always,
  * `LatencyMs` when there was an answer, `ComponentHealthy` per component only where asked (each
  * metric costs $0.30 a month).
+ *
+ * For a fast-mode probe (`probe` given), `Success` and `LatencyMs` are high-resolution
+ * (`StorageResolution: 1`, which the 10 s alarm needs) and the line carries the probe's timestamp;
+ * the caller flushes one line per probe.
  */
-export function recordResult(metrics: Metrics, monitor: Monitor, result: CheckResult): void {
+export function recordResult(
+  metrics: Metrics,
+  monitor: Monitor,
+  result: CheckResult,
+  probe?: ProbeRecording,
+): void {
+  const resolution = probe ? MetricResolution.High : MetricResolution.Standard;
+  if (probe) metrics.setTimestamp(probe.timestamp);
   metrics.addDimension(MONITOR_DIMENSION, monitor.name);
-  metrics.addMetric(MetricNames.success, MetricUnit.Count, result.ok ? 1 : 0, MetricResolution.Standard);
+  metrics.addMetric(MetricNames.success, MetricUnit.Count, result.ok ? 1 : 0, resolution);
   if (result.latencyMs !== undefined) {
-    metrics.addMetric(MetricNames.latencyMs, MetricUnit.Milliseconds, result.latencyMs);
+    metrics.addMetric(MetricNames.latencyMs, MetricUnit.Milliseconds, result.latencyMs, resolution);
   }
   for (const name of MEASUREMENT_METRICS) {
     const value = result.measurements?.[name];
@@ -60,12 +77,18 @@ export function recordResult(metrics: Metrics, monitor: Monitor, result: CheckRe
 }
 
 /** One structured line per check: the whole result, so a page or a query can say what broke. */
-export function logResult(logger: Logger, monitor: Monitor, result: CheckResult): void {
+export function logResult(
+  logger: Logger,
+  monitor: Monitor,
+  result: CheckResult,
+  probe?: { readonly index: number },
+): void {
   // `service` is a key Powertools Logger reserves for its own service name.
   const fields = {
     monitor: monitor.name,
     monitorService: monitor.service,
     severity: monitor.severity,
+    ...(probe && { probe: probe.index + 1 }),
     result,
   };
   if (result.ok) logger.info('check passed', fields);

@@ -28,8 +28,9 @@ export function toMonitorInput(monitor: Monitor): MonitorInput {
   const m = plain(monitor);
   switch (m.kind) {
     case 'http': {
-      const { expectStatus, ...rest } = m;
-      return { ...rest, ...(expectStatus.length > 0 && { expectStatus }) };
+      // `fast: false` is left out so standard monitors' payloads stay as they were.
+      const { expectStatus, fast, ...rest } = m;
+      return { ...rest, ...(expectStatus.length > 0 && { expectStatus }), ...(fast && { fast }) };
     }
     case 'queue': {
       const { source, ...rest } = m;

@@ -14,6 +14,9 @@ import {
   DEFAULT_SCHEDULE,
   DEFAULT_SEVERITY,
   DEFAULT_TIMEOUT_MS,
+  FAST_DEFAULT_ALARM,
+  FAST_DEFAULT_TIMEOUT_MS,
+  FAST_SCHEDULE,
   type httpMonitorSchema,
   type MonitorInput,
   minutesOfDay,
@@ -60,6 +63,11 @@ export interface HttpMonitor extends ResolvedMonitorBase {
   readonly maxLatencyMs?: number;
   readonly assertions: readonly Assertion[];
   readonly componentMetrics: boolean | readonly string[];
+  /**
+   * Fast mode: six probes a minute, each a high-resolution datapoint, and a 10 s alarm. Its own
+   * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 3 of 3.
+   */
+  readonly fast: boolean;
 }
 
 /** An HTTP JSON endpoint read by a queue or backup monitor. */
@@ -186,15 +194,21 @@ export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monito
     repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
   };
   switch (m.kind) {
-    case 'http':
+    case 'http': {
+      const fast = m.fast ?? false;
       return {
         ...base,
+        ...(fast && {
+          schedule: m.schedule ?? FAST_SCHEDULE,
+          alarm: { ...FAST_DEFAULT_ALARM, ...m.alarm },
+        }),
         kind: 'http',
         url: m.url,
         method: m.method ?? 'GET',
         headers: m.headers ?? {},
         ...(m.body !== undefined && { body: m.body }),
-        timeoutMs: m.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        timeoutMs:
+          m.timeoutMs ?? (fast ? FAST_DEFAULT_TIMEOUT_MS : (defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS)),
         maxRedirects: m.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
         maxBodyBytes: m.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         retryNetworkErrors: m.retryNetworkErrors ?? true,
@@ -202,7 +216,9 @@ export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monito
         ...(m.maxLatencyMs !== undefined && { maxLatencyMs: m.maxLatencyMs }),
         assertions: m.assertions ?? [],
         componentMetrics: m.componentMetrics ?? false,
+        fast,
       };
+    }
     case 'queue':
       return resolveQueue(m, base, defaults);
     case 'backup':

@@ -5,7 +5,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Monitor, SecretRef } from '../config/index.ts';
 import type { AccessGrant } from '../monitors/aws-access.ts';
-import { checkDeadlineMs } from '../monitors/monitor-traits.ts';
+import { invocationDeadlineMs } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE } from '../naming.ts';
 import { HouseFunction } from './house-function.ts';
 
@@ -13,9 +13,9 @@ import { HouseFunction } from './house-function.ts';
 export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
 
 /**
- * Seconds added to the slowest monitor's `timeoutMs` for the Lambda timeout: cold start, reading
- * header secrets from SSM / Secrets Manager, and flushing the EMF line, so a check that uses its
- * whole deadline still reports its result instead of being killed mid-way.
+ * Seconds added to the slowest monitor's `timeoutMs` (a fast monitor's minute of probes) for the
+ * Lambda timeout: cold start, reading header secrets from SSM / Secrets Manager, and flushing the EMF
+ * line, so a check that uses its whole deadline still reports its result instead of being killed.
  */
 export const TIMEOUT_MARGIN_SECONDS = 5;
 
@@ -23,7 +23,7 @@ export const TIMEOUT_MARGIN_SECONDS = 5;
 export interface CanaryFunctionProps {
   /** The project, as in the config: names the log group. */
   readonly project: string;
-  /** Every monitor this function may run: the slowest one's deadline sizes the timeout. */
+  /** Every monitor this function may run: the slowest one's invocation deadline sizes the timeout. */
   readonly monitors: readonly Monitor[];
   /** Days the logs (and so the EMF metrics' raw lines) are kept; one of CloudWatch's retention values. */
   readonly logRetentionDays: number;
@@ -57,7 +57,8 @@ export interface CanaryFunctionProps {
  */
 export class CanaryFunction extends HouseFunction {
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
-    const slowestCheckMs = Math.max(0, ...props.monitors.map(checkDeadlineMs));
+    // A fast monitor's invocation is a minute of probes, so one fast monitor makes the timeout 65 s.
+    const slowestCheckMs = Math.max(0, ...props.monitors.map(invocationDeadlineMs));
     super(scope, id, {
       project: props.project,
       name: 'canary',

@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { type Monitor, toCanaryEvent } from '../config/index.ts';
-import { alarmPeriodSeconds } from '../monitors/alarm-timing.ts';
-import { targetSummary } from '../monitors/monitor-traits.ts';
+import { monitorAlarmPeriodSeconds } from '../monitors/alarm-timing.ts';
+import { isFast, targetSummary } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE, MetricNames, MONITOR_DIMENSION, monitorAlarmName } from '../naming.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
 import type { CheckScheduler } from './check-scheduler.ts';
@@ -41,6 +41,11 @@ export const SUCCESS_THRESHOLD = 1;
  *   interval, a daily cron's longest gap): one check per period, and M of N absorbs the occasional
  *   period a run lands just outside of.
  *
+ * - Fast mode (`fast: true`, HTTP): the schedule still fires every minute (the Scheduler's floor),
+ *   and the canary probes six times inside the invocation, each probe a high-resolution `Success`
+ *   datapoint in its own 10 s period; the alarm is a high-resolution alarm (10 s period, $0.30 a
+ *   month), default 3 of 3, missing data breaching. See docs/adr/0006-fast-mode.md.
+ *
  * Kind-specific facts come from lib/monitors/monitor-traits.ts, so queue, backup and command
  * monitors use this construct unchanged.
  */
@@ -62,13 +67,13 @@ export class HealthMonitor extends Construct {
       throw new Error(`monitor "${monitor.name}" is disabled (enabled: false); leave it out instead`);
     }
     this.monitor = monitor;
-    this.periodSeconds = alarmPeriodSeconds(monitor.schedule);
+    this.periodSeconds = monitorAlarmPeriodSeconds(monitor);
 
     this.schedule = props.scheduler.addSchedule(this, 'Schedule', {
       name: monitor.name,
       expression: monitor.schedule,
       event: toCanaryEvent(monitor),
-      // The Scheduler allows 60 s to 1 day.
+      // The Scheduler allows 60 s to 1 day; a fast monitor (period 10 s) still runs once a minute.
       maxEventAge: Duration.seconds(Math.min(Math.max(this.periodSeconds, 60), 86_400)),
       description: truncate(`Vigil check: ${targetSummary(monitor)}`, 512),
     });
@@ -131,7 +136,9 @@ export class HealthMonitor extends Construct {
         ...(m.description ? [m.description] : []),
         `Checks: ${targetSummary(m)}`,
         ...(m.runbook ? [`Runbook: ${m.runbook}`] : []),
-        `${m.severity} · service ${m.service} · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} checks (${m.schedule}) fail or do not report.`,
+        isFast(m)
+          ? `${m.severity} · service ${m.service} · fast mode · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} probes (every ${this.periodSeconds} s) fail or do not report.`
+          : `${m.severity} · service ${m.service} · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} checks (${m.schedule}) fail or do not report.`,
       ].join('\n'),
       1024,
     );

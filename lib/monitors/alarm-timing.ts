@@ -3,7 +3,8 @@
  * Scheduler put on both. Pure functions: the constructs use them to build, and
  * {@link deploymentIssues} uses them to reject a config at synth with the path and the fix.
  */
-import { rateSeconds } from '../config/index.ts';
+import { FAST_PROBE_INTERVAL_MS, type Monitor, rateSeconds } from '../config/index.ts';
+import { isFast } from './monitor-traits.ts';
 
 /**
  * Largest `Input` EventBridge Scheduler accepts on a target: "The maximum size of the Input field
@@ -17,6 +18,17 @@ export const SCHEDULER_MAX_INPUT_BYTES = 256 * 1024;
  */
 export function maxEvaluationRangeSeconds(periodSeconds: number): number {
   return periodSeconds < 3600 ? 86_400 : 604_800;
+}
+
+/**
+ * The alarm period of `monitor`, in seconds: a fast monitor's probe interval (10 s), otherwise its
+ * schedule's {@link alarmPeriodSeconds}. CloudWatch takes periods of 10, 20 or 30 s only on metrics
+ * stored with StorageResolution 1, and they make the alarm a high-resolution alarm, billed $0.30 a
+ * month instead of $0.10 (PutMetricAlarm, Period: "Valid values are 10, 20, 30, and any multiple of
+ * 60").
+ */
+export function monitorAlarmPeriodSeconds(monitor: Monitor): number {
+  return isFast(monitor) ? FAST_PROBE_INTERVAL_MS / 1000 : alarmPeriodSeconds(monitor.schedule);
 }
 
 const CRON = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/;

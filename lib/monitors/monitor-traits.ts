@@ -6,6 +6,7 @@
  */
 import type { AwsClients } from '../../lambdas/shared/aws.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
+import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../config/schema.ts';
 
 /** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
 export const AWS_READ_DEADLINE_MS = 10_000;
@@ -16,7 +17,10 @@ export const HOST_LISTING_DEADLINE_MS = 60_000;
 /** Added to a command's own timeout for Run Command delivery and polling. */
 export const RUN_COMMAND_OVERHEAD_MS = 15_000;
 
-/** The longest one check of `monitor` may run, in ms (the whole check, retries included). */
+/**
+ * The longest one check of `monitor` may run, in ms (the whole check, retries included); for a fast
+ * monitor, one probe.
+ */
 export function checkDeadlineMs(monitor: Monitor): number {
   switch (monitor.kind) {
     case 'http':
@@ -39,6 +43,19 @@ export function checkDeadlineMs(monitor: Monitor): number {
     case 'command':
       return monitor.timeoutSeconds * 1000 + RUN_COMMAND_OVERHEAD_MS;
   }
+}
+
+/** True for a monitor in fast mode (HTTP only): probes every 10 s, high-resolution alarm. */
+export function isFast(monitor: Monitor): boolean {
+  return monitor.kind === 'http' && monitor.fast;
+}
+
+/**
+ * The longest one invocation of the canary for `monitor` may run, in ms: one check, or for a fast
+ * monitor the whole minute of probes (the last starts at 50 s and ends, at the latest, at 59.5 s).
+ */
+export function invocationDeadlineMs(monitor: Monitor): number {
+  return isFast(monitor) ? FAST_PROBES * FAST_PROBE_INTERVAL_MS : checkDeadlineMs(monitor);
 }
 
 function headerSecrets(headers: Readonly<Record<string, string | SecretRef>>): SecretRef[] {

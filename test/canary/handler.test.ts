@@ -4,17 +4,25 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../lambdas/canary/handler.ts';
+import type { ProbeClock } from '../../lambdas/canary/fast-probe.ts';
+import { createCanaryHandler, handler } from '../../lambdas/canary/handler.ts';
 import { parseConfig, toCanaryEvent } from '../../lib/config/index.ts';
 
 let server: Server;
 let base: string;
+/** Requests to /api/flaky so far: the third one fails. */
+let flakyRequests = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    if (req.url === '/api/health') {
+    if (req.url === '/api/flaky') {
+      flakyRequests++;
+      res.writeHead(flakyRequests === 3 ? 503 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: flakyRequests === 3 ? 'unhealthy' : 'healthy' }));
+    } else if (req.url === '/api/health') {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({
@@ -66,22 +74,24 @@ function event(over: Record<string, unknown>) {
 }
 
 /** Runs the handler and returns what it returned plus every JSON line it printed. */
-async function invoke(payload: unknown) {
+async function invoke(payload: unknown, run: typeof handler = handler, ctx: Context = context) {
   const lines: Record<string, unknown>[] = [];
+  const text: string[] = [];
   const capture = (chunk: string | Uint8Array) => {
     for (const line of String(chunk).split('\n')) {
       if (line.trim().startsWith('{')) lines.push(JSON.parse(line));
+      else if (line.trim()) text.push(line);
     }
     return true;
   };
   // EMF and INFO logs go to stdout, WARN and ERROR logs to stderr.
   vi.spyOn(process.stdout, 'write').mockImplementation(capture);
   vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  const result = await handler(payload, context);
+  const result = await run(payload, ctx);
   vi.restoreAllMocks();
   const emf = lines.filter((l) => '_aws' in l);
   const logs = lines.filter((l) => !('_aws' in l));
-  return { result, emf, logs };
+  return { result, emf, logs, text };
 }
 
 type Emf = {
@@ -153,5 +163,89 @@ describe('canary handler', () => {
     await expect(
       handler({ monitor: { name: 'x', kind: 'http', url: 'not a url' } }, context),
     ).rejects.toThrow(/url/);
+  });
+});
+
+/**
+ * A fake clock running `speedup` times faster than real time: fast mode's minute of probes takes
+ * 60 / speedup seconds against the real server, and every slot is an exact fake time.
+ */
+function fastForward(speedup: number): ProbeClock {
+  const t0 = Date.now();
+  const p0 = performance.now();
+  return {
+    now: () => Math.round(t0 + (performance.now() - p0) * speedup),
+    sleep: (ms, signal) => sleep(ms / speedup, undefined, signal ? { signal } : {}),
+  };
+}
+
+describe('canary handler, fast mode', () => {
+  type FastEmf = Emf & { _aws: { Timestamp: number } } & Record<string, unknown>;
+
+  it('probes six times, 10 s apart, one high-resolution EMF line per probe with its own timestamp', async () => {
+    flakyRequests = 0;
+    const fast = createCanaryHandler({ clock: fastForward(20) });
+    const fastContext = { ...context, getRemainingTimeInMillis: () => 65_000 } as Context;
+    const { result, emf, logs, text } = await invoke(
+      event({ url: `${base}/api/flaky`, fast: true }),
+      fast,
+      fastContext,
+    );
+
+    expect(result).toMatchObject({ monitor: 'madef-api-health', fast: true, ok: false, skipped: 0 });
+    expect((result as { probes: readonly unknown[] }).probes).toHaveLength(6);
+    expect(flakyRequests).toBe(6);
+
+    const lines = emf as FastEmf[];
+    expect(lines).toHaveLength(6);
+    for (const line of lines) {
+      expect(definitions(line)).toEqual({
+        Namespace: 'Vigil',
+        Dimensions: [['Monitor']],
+        Metrics: [
+          { Name: 'Success', Unit: 'Count', StorageResolution: 1 },
+          { Name: 'LatencyMs', Unit: 'Milliseconds', StorageResolution: 1 },
+        ],
+      });
+      expect(line.Monitor).toBe('madef-api-health');
+    }
+    expect(lines.map((l) => l.Success)).toEqual([1, 1, 0, 1, 1, 1]);
+    expect(lines[2]).toMatchObject({ reason: 'http_status' });
+    // Slot starts, exactly 10 s apart: six datapoints in six consecutive 10 s periods.
+    const stamps = lines.map((l) => l._aws.Timestamp);
+    const first = stamps[0] ?? 0;
+    expect(stamps.map((t) => t - first)).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000]);
+    expect(new Set(stamps.map((t) => Math.floor(t / 10_000))).size).toBe(6);
+
+    // One log line per probe, numbered; nothing left for the middleware to complain about.
+    expect(logs.filter((l) => typeof l.probe === 'number').map((l) => [l.probe, l.level])).toEqual([
+      [1, 'INFO'],
+      [2, 'INFO'],
+      [3, 'WARN'],
+      [4, 'INFO'],
+      [5, 'INFO'],
+      [6, 'INFO'],
+    ]);
+    expect(text.join('\n')).not.toMatch(/No application metrics/);
+  });
+
+  it('stops probing, and says so, when the Lambda has too little time left for the next probe', async () => {
+    const fast = createCanaryHandler({ clock: fastForward(20) });
+    // 25 s left: the probes at 0, 10 s fit (10 s wait + 5.5 s cut-off + 1 s reserve), at 20 s do not.
+    const started = Date.now();
+    const short = {
+      ...context,
+      getRemainingTimeInMillis: () => 25_000 - (Date.now() - started) * 20,
+    } as Context;
+    const { result, emf, logs } = await invoke(event({ url: `${base}/api/health`, fast: true }), fast, short);
+    expect(result).toMatchObject({ fast: true, ok: true, stoppedEarly: 'lambda_time' });
+    expect(emf).toHaveLength(2);
+    expect(logs).toContainEqual(
+      expect.objectContaining({
+        level: 'WARN',
+        message: 'fast mode ran 2 of 6 probes',
+        stoppedEarly: 'lambda_time',
+      }),
+    );
   });
 });

@@ -80,7 +80,7 @@ describe('config validation names the path and the fix', () => {
 
   it('rejects a schedule under one minute', () => {
     expect(problems({ project: 'x', monitors: [http({ schedule: 'rate(30 seconds)' })] })).toEqual([
-      `monitors[0].schedule: rate(30 seconds) is below EventBridge Scheduler's 1-minute minimum; use "rate(1 minute)"`,
+      `monitors[0].schedule: rate(30 seconds) is below EventBridge Scheduler's 1-minute minimum; use "rate(1 minute)", or fast: true on an HTTP monitor to probe every 10 s`,
     ]);
     expect(problems({ project: 'x', defaults: { schedule: 'rate(0 minutes)' }, monitors: [http()] })).toEqual(
       ['defaults.schedule: rate(0 minutes) must be at least 1; use "rate(1 minute)"'],
@@ -211,6 +211,100 @@ describe('config resolution', () => {
     expect(rateSeconds('rate(5 minutes)')).toBe(300);
     expect(rateSeconds('rate(2 hours)')).toBe(7200);
     expect(rateSeconds('cron(0 * * * ? *)')).toBeUndefined();
+  });
+});
+
+describe('fast mode', () => {
+  it('gives a fast monitor its own defaults: every minute, 5 s timeout, 3 of 3, not the config defaults', () => {
+    const [fast, standard] = parseConfig({
+      project: 'x',
+      defaults: {
+        schedule: 'rate(5 minutes)',
+        alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+        timeoutMs: 20_000,
+      },
+      monitors: [http({ fast: true }), http({ name: 'other' })],
+    }).monitors;
+    expect(fast).toMatchObject({
+      fast: true,
+      schedule: 'rate(1 minute)',
+      timeoutMs: 5_000,
+      alarm: { datapointsToAlarm: 3, evaluationPeriods: 3 },
+    });
+    expect(standard).toMatchObject({ fast: false, schedule: 'rate(5 minutes)', timeoutMs: 20_000 });
+  });
+
+  it("lets the monitor's own alarm and timeout override fast mode's defaults", () => {
+    const [fast] = parseConfig({
+      project: 'x',
+      monitors: [http({ fast: true, timeoutMs: 9_000, alarm: { evaluationPeriods: 6 } })],
+    }).monitors;
+    expect(fast).toMatchObject({ timeoutMs: 9_000, alarm: { datapointsToAlarm: 3, evaluationPeriods: 6 } });
+  });
+
+  it('rejects fast mode on a monitor that is not HTTP, naming the field', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [
+          http(),
+          { kind: 'queue', name: 'orders', sqs: { queue: 'orders' }, maxDepth: 10, fast: true },
+        ],
+      }),
+    ).toEqual([
+      'monitors[1].fast: fast mode is for HTTP monitors only: a queue check reads a value that changes over minutes, not seconds; remove fast: true',
+    ]);
+  });
+
+  it('rejects a schedule other than rate(1 minute)', () => {
+    expect(problems({ project: 'x', monitors: [http({ fast: true, schedule: 'rate(5 minutes)' })] })).toEqual(
+      [
+        'monitors[0].schedule: rate(5 minutes) does not work with fast: true, which is invoked every minute and probes every 10 s inside it; remove schedule (or use "rate(1 minute)")',
+      ],
+    );
+    expect(
+      problems({ project: 'x', monitors: [http({ fast: true, schedule: 'cron(* * * * ? *)' })] }),
+    ).toHaveLength(1);
+  });
+
+  it('rejects a timeout that would run into the next probe', () => {
+    expect(problems({ project: 'x', monitors: [http({ fast: true, timeoutMs: 9_001 })] })).toEqual([
+      'monitors[0].timeoutMs: 9001 ms is too long for fast: true: a probe must end before the next one starts 10 s later; use at most 9000 (default 5000)',
+    ]);
+  });
+
+  it('rejects 1 of N (one lost probe would page), M above N, and windows longer than 5 minutes', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [http({ fast: true, alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 } })],
+      }),
+    ).toEqual([
+      'monitors[0].alarm.datapointsToAlarm: 1 of 1 would page on one lost 10 s probe (a dropped packet, a late invocation leaving one period empty, which counts as breaching); use at least 2 with fast: true',
+    ]);
+    expect(
+      problems({ project: 'x', monitors: [http({ fast: true, alarm: { evaluationPeriods: 2 } })] }),
+    ).toEqual([
+      "monitors[0].alarm.datapointsToAlarm: 3 is more than evaluationPeriods (2); M of N needs M <= N (fast mode's default is 3 of 3)",
+    ]);
+    expect(
+      problems({ project: 'x', monitors: [http({ fast: true, alarm: { evaluationPeriods: 31 } })] }),
+    ).toEqual([
+      'monitors[0].alarm.evaluationPeriods: 31 periods of 10 s is more than 30 (5 minutes), which a standard monitor detects as quickly at a third of the alarm price; use at most 30 or drop fast: true',
+    ]);
+  });
+
+  it('round-trips a fast monitor through the canary event, and leaves fast out of standard payloads', () => {
+    const [fast, standard] = parseConfig({
+      project: 'x',
+      monitors: [http({ fast: true }), http({ name: 'other' })],
+    }).monitors;
+    if (!fast || !standard) throw new Error('no monitors');
+    const event = JSON.parse(JSON.stringify(toCanaryEvent(fast)));
+    expect(event.monitor.fast).toBe(true);
+    expect(parseCanaryEvent(event)).toEqual(fast);
+    expect('fast' in toCanaryEvent(standard).monitor).toBe(false);
+    expect(parseCanaryEvent(JSON.parse(JSON.stringify(toCanaryEvent(standard))))).toEqual(standard);
   });
 });
 

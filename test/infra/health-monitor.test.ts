@@ -4,8 +4,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCanaryEvent } from '../../lib/config/index.ts';
-import { infraConfig } from '../support/configs.ts';
-import { logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
+import { TIMEOUT_MARGIN_SECONDS } from '../../lib/constructs/canary-function.ts';
+import { infraConfig, withFirstMonitor } from '../support/configs.ts';
+import {
+  logicalId,
+  propertiesNamed as propertiesOf,
+  type Synthesized,
+  synthVigil,
+} from '../support/synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -156,5 +162,52 @@ describe('alarms', () => {
         Properties: { AlarmName: 'vigil-acme-retired' },
       }),
     ).toEqual({});
+  });
+});
+
+describe('fast mode', () => {
+  let fast: Synthesized;
+  beforeAll(() => {
+    fast = synthVigil(withFirstMonitor({ fast: true, timeoutMs: 4_000 }));
+  });
+  const fastAlarm = () =>
+    propertiesOf(fast.template, 'AWS::CloudWatch::Alarm', 'AlarmName', 'vigil-acme-api-health');
+
+  it('alarms on 10 s periods of the high-resolution Success: minimum below 1, 3 of 3, missing data breaching', () => {
+    expect(fastAlarm()).toMatchObject({
+      Namespace: 'Vigil',
+      MetricName: 'Success',
+      Dimensions: [{ Name: 'Monitor', Value: 'api-health' }],
+      Statistic: 'Minimum',
+      Period: 10,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 3,
+      TreatMissingData: 'breaching',
+    });
+    expect(fastAlarm().AlarmDescription).toContain('fast mode · ALARM when 3 of 3 probes (every 10 s)');
+  });
+
+  it('still invokes the canary every minute, with the fast monitor in the payload', () => {
+    const schedule = propertiesOf(fast.template, 'AWS::Scheduler::Schedule', 'Name', 'api-health');
+    expect(schedule).toMatchObject({
+      ScheduleExpression: 'rate(1 minute)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: { RetryPolicy: { MaximumEventAgeInSeconds: 60 } },
+    });
+    const input = JSON.parse((schedule.Target as { Input: string }).Input);
+    expect(input.monitor).toMatchObject({ fast: true, timeoutMs: 4_000 });
+  });
+
+  it('gives the canary a timeout covering the minute of probes plus the margin', () => {
+    const canary = fast.template.toJSON().Resources[logicalId(fast.stack.canary.lambda)];
+    expect(canary.Properties.Timeout).toBe(60 + TIMEOUT_MARGIN_SECONDS);
+  });
+
+  it('leaves the standard monitors on their schedule periods', () => {
+    expect(
+      propertiesOf(fast.template, 'AWS::CloudWatch::Alarm', 'AlarmName', 'vigil-acme-shop-health'),
+    ).toMatchObject({ Period: 300, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
   });
 });
