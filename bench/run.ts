@@ -8,10 +8,11 @@
  *   npm run bench -- --only bundle,checks
  *
  * Each section is also a module of its own: `npx tsx bench/bundle.ts [--quick]`, bench/checks.ts,
- * bench/throughput.ts, bench/page-latency.ts.
+ * bench/throughput.ts, bench/page-latency.ts, bench/cost.ts.
  */
 import { benchBundle } from './bundle.ts';
 import { benchChecks } from './checks.ts';
+import { benchCost } from './cost.ts';
 import {
   type Benchmark,
   formatTable,
@@ -33,6 +34,7 @@ const SECTIONS: readonly { readonly id: string; readonly run: Benchmark }[] = [
   { id: 'checks', run: benchChecks },
   { id: 'throughput', run: benchThroughput },
   { id: 'page-latency', run: benchPageLatency },
+  { id: 'cost', run: benchCost },
 ];
 
 const args = parseBenchArgs(process.argv.slice(2));

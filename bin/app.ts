@@ -10,6 +10,7 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError, DEFAULT_CONFIG_FILE, loadConfig } from '../lib/config/index.ts';
+import { costSummaryLine, estimateCost } from '../lib/cost/estimate.ts';
 import { addVigilStacks, assertWithinResourceLimit } from '../lib/vigil-app.ts';
 
 const app = new App();
@@ -24,6 +25,8 @@ try {
     description: `Vigil synthetic monitoring for ${config.project} (${config.monitors.length} monitors)`,
   });
   assertWithinResourceLimit(all);
+  // One line, on stderr so `cdk synth` output stays a template.
+  console.error(costSummaryLine(estimateCost(config)));
   Tags.of(app).add('vigil:project', config.project);
   Tags.of(app).add('vigil:managed-by', 'vigil');
   // cdk-nag 3 runs as a policy-validation plugin: any unacknowledged finding fails the synth.

@@ -74,11 +74,14 @@ Commands:
   check               Run every enabled monitor's check once, concurrently, from this machine
   mute SERVICE        Hold a service's pages from now on, for --for (a deploy, a restore, a backup)
   unmute SERVICE      End a service's mute now
+  cost                Estimate the monthly AWS bill of the config, per service, and per endpoint
+                      beside CloudWatch Synthetics and Route 53 health checks
 
 Options:
   -c, --config FILE   Config file (default: ${DEFAULT_CONFIG_FILE}; .ts, .mts, .mjs, .js or .json)
       --only NAME     check: run only this monitor (repeat, or separate names with commas)
-      --json          check: print one JSON result per monitor per line instead of a table
+      --json          check: print one JSON result per monitor per line instead of a table;
+                      cost: print the estimate as one JSON document
       --for DURATION  mute: how long, in whole minutes, at most 24h: 30m, 2h, 1h30m (required)
       --reason TEXT   mute: why; kept on the mute rule with who muted, e.g. "deploy 1.4.2"
       --all           mute, unmute: every service instead of one SERVICE
@@ -92,7 +95,7 @@ Muting:
   maintenance windows are rules of their own and are not touched.
 
 Exit codes:
-  0  config valid / every check passed / muted / unmuted, or nothing to unmute
+  0  config valid / every check passed / muted / unmuted, or nothing to unmute / cost printed
   1  at least one check failed / CloudWatch refused a mute or unmute (access denied, no credentials)
   2  bad config, unknown monitor or service, or bad usage
   3  internal error (please report it)
@@ -104,7 +107,7 @@ Environment:
                       account and Region of the stack whose alarms mute and unmute act on
 `;
 
-const COMMANDS = ['validate', 'check', 'mute', 'unmute'] as const;
+const COMMANDS = ['validate', 'check', 'mute', 'unmute', 'cost'] as const;
 
 const OPTIONS = {
   config: { type: 'string', short: 'c' },
@@ -137,7 +140,7 @@ export type ParsedArgs =
   | { readonly kind: 'error'; readonly message: string }
   | {
       readonly kind: 'run';
-      readonly command: 'validate' | 'check';
+      readonly command: 'validate' | 'check' | 'cost';
       readonly config: string;
       readonly only: readonly string[];
       readonly json: boolean;
@@ -182,8 +185,16 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     };
   }
   if (command !== 'check') {
-    const misplaced = CHECK_ONLY_OPTIONS.find((o) => values[o] !== undefined);
-    if (misplaced) return { kind: 'error', message: `--${misplaced} only applies to "vigil check"` };
+    // `cost` prints JSON too; `--only` is check's alone.
+    const misplaced = CHECK_ONLY_OPTIONS.find(
+      (o) => values[o] !== undefined && !(command === 'cost' && o === 'json'),
+    );
+    if (misplaced) {
+      return {
+        kind: 'error',
+        message: `--${misplaced} only applies to "vigil check"${misplaced === 'json' ? ' and "vigil cost"' : ''}`,
+      };
+    }
   }
   const only = (values.only ?? [])
     .flatMap((v) => v.split(','))
@@ -194,7 +205,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
   }
   return {
     kind: 'run',
-    command: command as 'validate' | 'check',
+    command: command as 'validate' | 'check' | 'cost',
     config: values.config ?? DEFAULT_CONFIG_FILE,
     only,
     json: values.json ?? false,
@@ -563,6 +574,8 @@ export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {
         return await (await import('./mute.ts')).muteCommand(args, io, deps);
       case 'unmute':
         return await (await import('./mute.ts')).unmuteCommand(args, io, deps);
+      case 'cost':
+        return await (await import('../cost/report.ts')).costCommand(args, io, deps);
     }
   } catch (error) {
     io.stderr.write(

@@ -1,0 +1,421 @@
+/**
+ * The expected monthly bill of a resolved config, per service and in total: what `vigil cost`
+ * prints and `cdk synth` sums up in one line. Pure, from the config and lib/cost/prices.ts alone.
+ *
+ * Counts follow the stack, reusing its own rules rather than re-deriving them: which alarms a
+ * monitor gets ({@link queueAspects}), which services page through composites and how many
+ * ({@link IncidentPlan}, {@link compositeChunks}), the watchers of Vigil itself
+ * ({@link VIGIL_WATCHERS}), a fast monitor's high-resolution alarm ({@link isFast}). Metrics are
+ * those the canary publishes (lambdas/canary/record.ts). Lambda duration and log volume are the
+ * conservative constants of {@link USAGE}, not a measurement.
+ *
+ * Every monitor is the `full` tier: `Success` (+ `LatencyMs` for HTTP) per monitor, plus the
+ * measurements of its kind.
+ */
+import { type Monitor, parseConfig, rateSeconds, type VigilConfig } from '../config/index.ts';
+import { isFast } from '../monitors/monitor-traits.ts';
+import { queueAspects, VIGIL_WATCHERS } from '../paging/catalog.ts';
+import { compositeChunks, IncidentPlan } from '../paging/incident-plan.ts';
+import {
+  CLOUDWATCH,
+  COMPETITORS,
+  HOURS_PER_MONTH,
+  LAMBDA,
+  SCHEDULER,
+  SECONDS_PER_MONTH,
+  USAGE,
+} from './prices.ts';
+
+/** The services of the bill, in the order they are printed. */
+export const COST_SERVICES = ['metrics', 'alarms', 'dashboards', 'scheduler', 'lambda', 'logs'] as const;
+export type CostService = (typeof COST_SERVICES)[number];
+
+/** How each service is named in tables. */
+export const COST_SERVICE_LABELS: Readonly<Record<CostService, string>> = {
+  metrics: 'CloudWatch metrics',
+  alarms: 'CloudWatch alarms',
+  dashboards: 'CloudWatch dashboards',
+  scheduler: 'EventBridge Scheduler',
+  lambda: 'Lambda (arm64)',
+  logs: 'CloudWatch Logs',
+};
+
+/** One priced quantity. */
+export interface CostLine {
+  readonly service: CostService;
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitPrice: number;
+  /** quantity x unitPrice, USD a month. */
+  readonly monthly: number;
+}
+
+/** What one monitor uses in a month. */
+export interface MonitorUsage {
+  /** Metric names it publishes (one metric each: the dimension is the monitor). */
+  readonly metrics: readonly string[];
+  readonly standardAlarms: number;
+  readonly highResolutionAlarms: number;
+  /** Scheduler invocations = canary invocations. */
+  readonly invocations: number;
+  /** Lambda GB-seconds. */
+  readonly gbSeconds: number;
+  readonly logBytes: number;
+}
+
+/** The estimate of a config. */
+export interface CostEstimate {
+  readonly project: string;
+  /** Enabled monitors: disabled ones deploy nothing. */
+  readonly monitors: number;
+  readonly lines: readonly CostLine[];
+  readonly byService: Readonly<Record<CostService, number>>;
+  readonly total: number;
+  readonly counts: {
+    readonly metrics: number;
+    readonly standardAlarms: number;
+    readonly highResolutionAlarms: number;
+    readonly compositeAlarms: number;
+    readonly dashboards: number;
+    readonly schedules: number;
+    readonly invocations: number;
+  };
+}
+
+const GIB = 2 ** 30;
+
+/**
+ * Minutes between pager sweeps: lib/constructs/pager.ts's DEFAULT_SWEEP_MINUTES (a test keeps them
+ * equal), repeated so `vigil cost` does not load aws-cdk-lib.
+ */
+export const PAGER_SWEEP_MINUTES = 15;
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+
+/** Metric names `monitor` publishes (lambdas/canary/record.ts, MEASUREMENT_METRICS). */
+export function metricNames(monitor: Monitor, componentsPerMonitor: number = USAGE.componentsPerMonitor) {
+  const names = ['Success'];
+  switch (monitor.kind) {
+    case 'http': {
+      names.push('LatencyMs');
+      const c = monitor.componentMetrics;
+      const n = c === false ? 0 : c === true ? componentsPerMonitor : c.length;
+      for (let i = 0; i < n; i++) names.push(`ComponentHealthy/${c === true || c === false ? i + 1 : c[i]}`);
+      break;
+    }
+    case 'queue':
+      names.push('QueueDepth');
+      if (monitor.source.kind === 'sqs' && monitor.source.deadLetterQueue) names.push('DeadLetterDepth');
+      if (monitor.source.kind === 'endpoint' && monitor.source.oldestAgePath) {
+        names.push('OldestMessageAgeSeconds');
+      }
+      break;
+    case 'backup':
+      names.push('BackupAgeSeconds');
+      if (monitor.source.kind !== 'endpoint') names.push('BackupSizeBytes', 'BackupCount');
+      break;
+    case 'command':
+      break;
+  }
+  return names;
+}
+
+/**
+ * Invocations a month of a schedule expression: `rate(...)` exactly; `cron(...)` from its minute
+ * and hour fields, scaled by the share of days it runs (listed weekdays / 7, days of month / 30.4).
+ */
+export function invocationsPerMonth(expression: string): number {
+  const rate = rateSeconds(expression);
+  if (rate !== undefined) return SECONDS_PER_MONTH / rate;
+  const m = /^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$/.exec(expression);
+  if (!m) throw new Error(`${expression} is neither rate(...) nor a 6-field cron(...)`);
+  const [, minutes = '', hours = '', dayOfMonth = '*', , dayOfWeek = '*'] = m;
+  const perDay = fieldCount(minutes, 0, 59) * fieldCount(hours, 0, 23);
+  const any = (f: string) => f === '*' || f === '?';
+  const dayShare = !any(dayOfWeek)
+    ? fieldCount(dayOfWeek, 1, 7) / 7
+    : !any(dayOfMonth)
+      ? fieldCount(dayOfMonth, 1, 31) / DAYS_PER_MONTH
+      : 1;
+  return perDay * DAYS_PER_MONTH * dayShare;
+}
+
+const DAY_NAMES: Readonly<Record<string, number>> = {
+  SUN: 1,
+  MON: 2,
+  TUE: 3,
+  WED: 4,
+  THU: 5,
+  FRI: 6,
+  SAT: 7,
+};
+
+/** Values a cron field takes: `*`, `n`, `a-b`, `a/n`, `*\/n`, lists; day names (MON-FRI) too. */
+function fieldCount(field: string, lo: number, hi: number): number {
+  let count = 0;
+  for (const part of field.split(',')) {
+    const m = /^(\*|(\w+)(?:-(\w+))?)(?:\/(\d+))?$/.exec(part);
+    if (!m) return 1;
+    const [, , start, end, step] = m;
+    const num = (s: string | undefined, fallback: number) =>
+      s && /^\d+$/.test(s)
+        ? Number(s)
+        : s && s.toUpperCase() in DAY_NAMES
+          ? (DAY_NAMES[s.toUpperCase()] ?? fallback)
+          : fallback;
+    const from = start === undefined ? lo : num(start, lo);
+    const to = end !== undefined ? num(end, from) : start === undefined || step !== undefined ? hi : from;
+    count += Math.floor((Math.max(to, from) - from) / Number(step ?? 1)) + 1;
+  }
+  return count;
+}
+
+/** What one enabled monitor uses in a month, from its schedule, kind and the {@link USAGE} constants. */
+export function monitorUsage(
+  monitor: Monitor,
+  componentsPerMonitor: number = USAGE.componentsPerMonitor,
+): MonitorUsage {
+  const fast = isFast(monitor);
+  const invocations = invocationsPerMonth(monitor.schedule);
+  const durationMs = fast ? USAGE.fastInvocationDurationMs : USAGE.checkDurationMs;
+  return {
+    metrics: metricNames(monitor, componentsPerMonitor),
+    // The Success alarm (high-resolution in fast mode), plus a queue's aspect alarms.
+    standardAlarms: (fast ? 0 : 1) + queueAspects(monitor).length,
+    highResolutionAlarms: fast ? 1 : 0,
+    invocations,
+    gbSeconds: invocations * (durationMs / 1000) * (USAGE.lambdaMemoryMb / 1024),
+    logBytes: invocations * (fast ? USAGE.logBytesPerFastInvocation : USAGE.logBytesPerCheck),
+  };
+}
+
+/** Composite alarms the stack makes for `config` (lib/constructs/service-incident.ts). */
+export function compositeAlarmCount(config: VigilConfig, plan: IncidentPlan = IncidentPlan.of(config)) {
+  let count = 0;
+  // One composite naming `names`, plus its parts when one rule cannot name them all.
+  const anyOf = (names: readonly string[]) => {
+    const chunks = compositeChunks(names).length;
+    return chunks === 1 ? 1 : chunks + 1;
+  };
+  for (const service of plan.services) {
+    if (!plan.isGrouped(service)) continue;
+    const members = plan.members(service);
+    count += anyOf(members.map((m) => m.alarmName));
+    for (const severity of plan.severities(service)) {
+      count += anyOf(members.filter((m) => m.severity === severity).map((m) => m.alarmName));
+    }
+    if (plan.dependencies(service).length > 1) count += 1;
+  }
+  return count;
+}
+
+/** Options of {@link estimateCost}. */
+export interface EstimateOptions {
+  /** Components a monitor with `componentMetrics: true` reports. @default USAGE.componentsPerMonitor */
+  readonly componentsPerMonitor?: number;
+  /** Minutes between pager sweeps. @default PAGER_SWEEP_MINUTES */
+  readonly sweepMinutes?: number;
+}
+
+function line(
+  service: CostService,
+  item: string,
+  quantity: number,
+  unit: string,
+  unitPrice: number,
+): CostLine {
+  return { service, item, quantity, unit, unitPrice, monthly: quantity * unitPrice };
+}
+
+/** The expected monthly bill of `config`'s enabled monitors and what the stack deploys around them. */
+export function estimateCost(config: VigilConfig, options: EstimateOptions = {}): CostEstimate {
+  const enabled = config.monitors.filter((m) => m.enabled);
+  const usages = enabled.map((m) => monitorUsage(m, options.componentsPerMonitor));
+  const sum = (f: (u: MonitorUsage) => number) => usages.reduce((s, u) => s + f(u), 0);
+  const plan = IncidentPlan.of(config);
+
+  const metrics = sum((u) => u.metrics.length);
+  const watchers = Object.keys(VIGIL_WATCHERS).length;
+  const heartbeat = config.heartbeat ? 1 : 0;
+  const standardAlarms = sum((u) => u.standardAlarms) + watchers + heartbeat;
+  const highResolutionAlarms = sum((u) => u.highResolutionAlarms);
+  const compositeAlarms = compositeAlarmCount(config, plan);
+  // One per service with enabled monitors, and one for Vigil itself (lib/vigil-stack.ts).
+  const dashboards = plan.services.length + 1;
+
+  const sweepMinutes = options.sweepMinutes ?? PAGER_SWEEP_MINUTES;
+  const pagerInvocations =
+    invocationsPerMonth(`rate(${sweepMinutes} minutes)`) +
+    (config.heartbeat ? invocationsPerMonth(config.heartbeat.schedule) : 0);
+  const checkInvocations = sum((u) => u.invocations);
+  const pagerGbSeconds = pagerInvocations * (USAGE.pagerDurationMs / 1000) * (USAGE.lambdaMemoryMb / 1024);
+  const logGb = (sum((u) => u.logBytes) + pagerInvocations * USAGE.logBytesPerSweep) / GIB;
+  // Steady state: `logRetentionDays` of logs are stored at any time (uncompressed: conservative).
+  const storedGb = logGb * (config.logRetentionDays / DAYS_PER_MONTH);
+
+  const lines: CostLine[] = [
+    line('metrics', 'custom metrics (standard and high-resolution)', metrics, 'metric', CLOUDWATCH.metric),
+    line(
+      'alarms',
+      'standard alarms (monitors, queue aspects, watchers, heartbeat)',
+      standardAlarms,
+      'alarm',
+      CLOUDWATCH.standardAlarm,
+    ),
+    line(
+      'alarms',
+      'high-resolution alarms (fast monitors)',
+      highResolutionAlarms,
+      'alarm',
+      CLOUDWATCH.highResolutionAlarm,
+    ),
+    line(
+      'alarms',
+      'composite alarms (grouped services)',
+      compositeAlarms,
+      'alarm',
+      CLOUDWATCH.compositeAlarm,
+    ),
+    line(
+      'dashboards',
+      'dashboards (one per service, one for Vigil)',
+      dashboards,
+      'dashboard',
+      CLOUDWATCH.dashboard,
+    ),
+    line('scheduler', 'check invocations', checkInvocations, 'invocation', SCHEDULER.perInvocation),
+    line('scheduler', 'pager sweeps and heartbeats', pagerInvocations, 'invocation', SCHEDULER.perInvocation),
+    line(
+      'lambda',
+      'requests (checks and pager)',
+      checkInvocations + pagerInvocations,
+      'request',
+      LAMBDA.perRequest,
+    ),
+    line(
+      'lambda',
+      'duration, canary',
+      sum((u) => u.gbSeconds),
+      'GB-s',
+      LAMBDA.arm64PerGbSecond,
+    ),
+    line('lambda', 'duration, pager', pagerGbSeconds, 'GB-s', LAMBDA.arm64PerGbSecond),
+    line('logs', 'ingestion', logGb, 'GB', CLOUDWATCH.logsIngestionPerGb),
+    line(
+      'logs',
+      `storage (${config.logRetentionDays} days kept)`,
+      storedGb,
+      'GB-month',
+      CLOUDWATCH.logsStoragePerGbMonth,
+    ),
+  ].filter((l) => l.quantity > 0);
+
+  const byService = Object.fromEntries(COST_SERVICES.map((s) => [s, 0])) as Record<CostService, number>;
+  for (const l of lines) byService[l.service] += l.monthly;
+  return {
+    project: config.project,
+    monitors: enabled.length,
+    lines,
+    byService,
+    total: lines.reduce((s, l) => s + l.monthly, 0),
+    counts: {
+      metrics,
+      standardAlarms,
+      highResolutionAlarms,
+      compositeAlarms,
+      dashboards,
+      schedules: enabled.length + 1 + heartbeat,
+      invocations: checkInvocations + pagerInvocations,
+    },
+  };
+}
+
+/** One endpoint's monthly cost, by service, and in total. */
+export interface EndpointCost {
+  readonly label: string;
+  readonly byService: Readonly<Partial<Record<CostService, number>>>;
+  readonly total: number;
+}
+
+/**
+ * The marginal cost of one HTTP endpoint checked once a minute (`fast`: probed every 10 s), added
+ * to a service that already exists: its metrics, its alarm, its schedule's invocations, its
+ * Lambda time and its logs (30 days kept). Dashboards, watchers and composites are shared and not
+ * in it.
+ */
+export function endpointMonthCost(fast: boolean, logRetentionDays = 30): EndpointCost {
+  const [monitor] = parseConfig({
+    project: 'endpoint',
+    monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast }],
+  }).monitors;
+  if (!monitor) throw new Error('unreachable: one monitor parsed');
+  const u = monitorUsage(monitor);
+  const logGb = u.logBytes / GIB;
+  const byService = {
+    metrics: u.metrics.length * CLOUDWATCH.metric,
+    alarms:
+      u.standardAlarms * CLOUDWATCH.standardAlarm + u.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
+    scheduler: u.invocations * SCHEDULER.perInvocation,
+    lambda: u.invocations * LAMBDA.perRequest + u.gbSeconds * LAMBDA.arm64PerGbSecond,
+    logs:
+      logGb * CLOUDWATCH.logsIngestionPerGb +
+      logGb * (logRetentionDays / DAYS_PER_MONTH) * CLOUDWATCH.logsStoragePerGbMonth,
+  };
+  return {
+    label: fast ? 'Vigil full, fast (10 s probes)' : 'Vigil full, standard (1 min)',
+    byService,
+    total: Object.values(byService).reduce((s, v) => s + v, 0),
+  };
+}
+
+/** A competitor's cost for the same endpoint, with what it includes. */
+export interface CompetitorCost {
+  readonly label: string;
+  readonly total: number;
+  readonly note: string;
+}
+
+/**
+ * The same endpoint on CloudWatch Synthetics and on Route 53 health checks, counted the same way:
+ * the service's own charge plus one standard CloudWatch alarm to page on it (their metrics are
+ * vended, free).
+ */
+export function competitorCosts(): { standard: CompetitorCost[]; fast: CompetitorCost[] } {
+  const alarm = CLOUDWATCH.standardAlarm;
+  const runs = invocationsPerMonth('rate(1 minute)');
+  const r53 = COMPETITORS.route53;
+  const route53 = r53.nonAwsEndpoint + r53.https + r53.stringMatching;
+  return {
+    standard: [
+      {
+        label: 'CloudWatch Synthetics (1 run/min)',
+        total: runs * COMPETITORS.syntheticsPerRun + alarm,
+        note: `${Math.round(runs).toLocaleString('en-US')} runs x $${COMPETITORS.syntheticsPerRun} + 1 alarm; its Lambda, S3 and logs extra`,
+      },
+      {
+        label: 'Route 53 health check (HTTPS, string match)',
+        total: route53 + alarm,
+        note: 'non-AWS endpoint + HTTPS + string matching + 1 alarm; 30 s interval',
+      },
+    ],
+    fast: [
+      {
+        label: 'Route 53 health check, fast (10 s)',
+        total: route53 + r53.fastInterval + alarm,
+        note: 'as above + fast interval; CloudWatch Synthetics runs at most once a minute',
+      },
+    ],
+  };
+}
+
+/** `$12.34`; amounts under a cent keep 4 decimals (`$0.0044`). */
+export function formatUsd(amount: number): string {
+  if (amount !== 0 && Math.abs(amount) < 0.01) return `$${amount.toFixed(4)}`;
+  return `$${amount.toFixed(2)}`;
+}
+
+/** The line `cdk synth` prints. */
+export function costSummaryLine(estimate: CostEstimate): string {
+  const n = estimate.monitors;
+  return `Vigil: expected bill ${formatUsd(estimate.total)}/month for ${n} monitor${n === 1 ? '' : 's'} (npx vigil cost for the breakdown)`;
+}

@@ -1,0 +1,116 @@
+/**
+ * Every price `vigil cost`, `cdk synth`'s one-line summary and bench/cost.ts use, in one place:
+ * us-east-1 list prices in USD, no free tier (the free tier is per account, and Vigil shares the
+ * account with everything else), first volume tier only (10,000 custom metrics is far beyond a
+ * Vigil config).
+ *
+ * Each constant names its source page and the date it was read. When AWS changes a price, change
+ * it here, then fix the hand-computed figures in test/cost/estimate.test.ts: they are meant to fail.
+ *
+ * Sources read 2026-11-24. The official pages render their tables client-side and could not be
+ * read as text, so rates were checked against text sources that quote them: CloudWatch metric
+ * ($0.30, first 10,000) and dashboard ($3) in github.com/nishinoshake/aws-rough/issues/37, quoting
+ * aws.amazon.com/jp/cloudwatch/pricing; alarm prices ($0.10 / $0.30 / $0.50) in
+ * c3x.dev/resources/aws/aws_cloudwatch_metric_alarm; Lambda arm64 GB-s in artillery's
+ * lib/platform/aws-lambda/prices.js (1333340e-10); Scheduler $1.00 per million in
+ * cloudburn.io/blog/amazon-eventbridge-pricing; Route 53 base prices ($0.50 / $0.75) in
+ * wewantcode.com (Route 53 health checks lesson). Not confirmed by a second source: the Logs rates,
+ * the SNS rates, and the $1.00 per Route 53 optional feature.
+ */
+
+/** Hours in a month as AWS bills them (pricing pages and the pricing calculator). */
+export const HOURS_PER_MONTH = 730;
+/** Seconds in a {@link HOURS_PER_MONTH} month. */
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
+
+/** https://aws.amazon.com/cloudwatch/pricing/ (read 2026-11-24). */
+export const CLOUDWATCH = {
+  /** Custom metric, per metric-month, first 10,000 metrics. High-resolution metrics cost the same. */
+  metric: 0.3,
+  /** Standard-resolution alarm (period ≥ 60 s), per alarm metric-month. */
+  standardAlarm: 0.1,
+  /** High-resolution alarm (period 10, 20 or 30 s), per alarm metric-month. */
+  highResolutionAlarm: 0.3,
+  /** Composite alarm, per alarm-month. */
+  compositeAlarm: 0.5,
+  /** Custom dashboard, per dashboard-month (3 free per account; counted here: no free tier). */
+  dashboard: 3.0,
+  /** Logs: ingestion (standard log class), per GB. */
+  logsIngestionPerGb: 0.5,
+  /** Logs: storage (archived, compressed), per GB-month. */
+  logsStoragePerGbMonth: 0.03,
+} as const;
+
+/** https://aws.amazon.com/lambda/pricing/ (read 2026-11-24): Arm (Graviton2), first 7.5 billion GB-s tier. */
+export const LAMBDA = {
+  /** Per GB-second of duration on arm64. */
+  arm64PerGbSecond: 0.000_013_333_4,
+  /** Per request. ($0.20 per 1M.) */
+  perRequest: 0.2 / 1_000_000,
+} as const;
+
+/** https://aws.amazon.com/eventbridge/pricing/ (read 2026-11-24), "Scheduler": $1.00 per million invocations. */
+export const SCHEDULER = {
+  perInvocation: 1.0 / 1_000_000,
+} as const;
+
+/** https://aws.amazon.com/sns/pricing/ (read 2026-11-24): standard topics. */
+export const SNS = {
+  /** Per publish (64 KB chunk). ($0.50 per 1M.) */
+  perPublish: 0.5 / 1_000_000,
+  /** Email / email-JSON notification. ($2.00 per 100,000.) */
+  perEmail: 2.0 / 100_000,
+  /** HTTP/S notification (PagerDuty, Opsgenie). ($0.60 per 1M.) */
+  perHttps: 0.6 / 1_000_000,
+} as const;
+
+/**
+ * What the competition charges, for the side-by-side figures. CloudWatch Synthetics:
+ * https://aws.amazon.com/cloudwatch/pricing/ ("Canaries": $0.0012 per canary run; also quoted by
+ * thomasstep.dev/blog/cloudformation-for-creating-canary and blog.mattsbit.co.uk, 2023). Its
+ * canary's own Lambda, S3 artifacts and logs are billed on top and not counted here, so the
+ * Synthetics figure is a floor. Route 53 health checks: https://aws.amazon.com/route53/pricing/
+ * ("Health checks"; read 2026-11-24): per health check-month, optional features added per check.
+ */
+export const COMPETITORS = {
+  syntheticsPerRun: 0.0012,
+  route53: {
+    awsEndpoint: 0.5,
+    nonAwsEndpoint: 0.75,
+    /** Each optional feature (HTTPS, string matching, fast interval, latency measurement). */
+    https: 1.0,
+    stringMatching: 1.0,
+    fastInterval: 1.0,
+  },
+} as const;
+
+/**
+ * What Vigil's own Lambdas use per invocation: conservative constants, not a measured bill. The
+ * benchmarks (bench/checks.ts, bench/bundle.ts) measure a check's wall time in-process (about
+ * 50 ms against a 50 ms server) and the canary's cold init (under 100 ms at p95); 300 ms covers a
+ * cold start plus a slow endpoint. A fast-mode invocation probes for the whole minute, so it is
+ * billed the minute. Log bytes are a typical HTTP result's JSON log line plus its EMF line plus
+ * Lambda's START/END/REPORT lines.
+ *
+ * To refresh after a deploy: CloudWatch Logs Insights on the canary's log group,
+ * `filter @type = "REPORT" | stats avg(@billedDuration)`, and the log group's IncomingBytes
+ * divided by the invocations; write the larger of the figure and the constant here.
+ */
+export const USAGE = {
+  /** Memory of the canary and the pager (lib/constructs/canary-function.ts, pager.ts), MB. */
+  lambdaMemoryMb: 256,
+  /** Billed duration of one standard check invocation, ms. */
+  checkDurationMs: 300,
+  /** Billed duration of one fast-mode invocation (six probes over the minute), ms. */
+  fastInvocationDurationMs: 60_000,
+  /** Billed duration of one pager sweep or heartbeat (reads alarms and mute rules), ms. */
+  pagerDurationMs: 1_000,
+  /** Log bytes one standard check writes (result line, EMF line, Lambda's platform lines). */
+  logBytesPerCheck: 1_500,
+  /** Log bytes one fast-mode invocation writes: six probes' result and EMF lines plus platform lines. */
+  logBytesPerFastInvocation: 7_500,
+  /** Log bytes one pager sweep writes. */
+  logBytesPerSweep: 600,
+  /** Components a monitor with `componentMetrics: true` is assumed to report (unknown until it runs). */
+  componentsPerMonitor: 4,
+} as const;

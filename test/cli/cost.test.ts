@@ -1,0 +1,86 @@
+/** `vigil cost` in-process through main(): its output and exit codes. */
+import { describe, expect, it } from 'vitest';
+import { type CliIo, main, parseCliArgs } from '../../lib/cli/main.ts';
+import { ConfigError, parseConfig, type VigilConfig } from '../../lib/config/index.ts';
+
+function capture(): CliIo & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    stdout: { write: (c: string) => (out += c) },
+    stderr: { write: (c: string) => (err += c) },
+    env: {},
+    out: () => out,
+    err: () => err,
+  };
+}
+
+const config = parseConfig({
+  project: 'shop',
+  monitors: [
+    { kind: 'http', name: 'api', url: 'https://api.example.com/health', schedule: 'rate(1 minute)' },
+  ],
+});
+const load = async (): Promise<VigilConfig> => config;
+
+describe('vigil cost', () => {
+  it('prints the bill per service, the total and the per-endpoint comparison; exit 0', async () => {
+    const io = capture();
+    expect(await main(['cost', '--config', 'x.ts'], io, { loadConfig: load })).toBe(0);
+    const out = io.out();
+    expect(out).toContain('Expected monthly bill of "shop": 1 enabled monitor');
+    // 2 metrics $0.60; 1 + 4 watcher alarms $0.50; 2 dashboards $6.00.
+    expect(out).toMatch(/^CloudWatch metrics\s+\$0\.60$/m);
+    expect(out).toMatch(/^CloudWatch alarms\s+\$0\.50$/m);
+    expect(out).toMatch(/^CloudWatch dashboards\s+\$6\.00$/m);
+    expect(out).toMatch(/^TOTAL\s+\$7\.\d\d$/m);
+    expect(out).toMatch(/^Vigil full, standard \(1 min\)\s+\$0\.83 /m);
+    expect(out).toMatch(/^Vigil full, fast \(10 s probes\)\s+\$9\.87 /m);
+    expect(out).toMatch(/^CloudWatch Synthetics \(1 run\/min\)\s+\$52\.66 /m);
+    expect(out).toMatch(/^Route 53 health check \(HTTPS, string match\)\s+\$2\.85 /m);
+    expect(io.err()).toBe('');
+  });
+
+  it('--json prints one document with the same figures', async () => {
+    const io = capture();
+    expect(await main(['cost', '--json'], io, { loadConfig: load })).toBe(0);
+    const doc = JSON.parse(io.out());
+    expect(doc.project).toBe('shop');
+    expect(doc.monitors).toBe(1);
+    expect(doc.byService.metrics).toBeCloseTo(0.6, 9);
+    expect(doc.counts).toMatchObject({ metrics: 2, standardAlarms: 5, compositeAlarms: 0, dashboards: 2 });
+    expect(doc.endpoints[0].total.toFixed(2)).toBe('0.83');
+  });
+
+  it('exit 2 on a bad config, with its problems on stderr', async () => {
+    const io = capture();
+    const bad = async (): Promise<VigilConfig> => {
+      throw new ConfigError([{ path: 'monitors[0].url', message: 'must be a URL' }], 'x.ts');
+    };
+    expect(await main(['cost'], io, { loadConfig: bad })).toBe(2);
+    expect(io.err()).toContain('monitors[0].url: must be a URL');
+    expect(io.out()).toBe('');
+  });
+
+  it('usage: --only is check-only; --json is accepted', () => {
+    expect(parseCliArgs(['cost', '--only', 'a'])).toEqual({
+      kind: 'error',
+      message: '--only only applies to "vigil check"',
+    });
+    expect(parseCliArgs(['validate', '--json'])).toEqual({
+      kind: 'error',
+      message: '--json only applies to "vigil check" and "vigil cost"',
+    });
+    expect(parseCliArgs(['cost', '-c', 'a.ts', '--json'])).toMatchObject({
+      command: 'cost',
+      config: 'a.ts',
+      json: true,
+    });
+  });
+
+  it('is in --help', async () => {
+    const io = capture();
+    expect(await main(['--help'], io)).toBe(0);
+    expect(io.out()).toMatch(/^ {2}cost {16}Estimate the monthly AWS bill/m);
+  });
+});

@@ -1,0 +1,192 @@
+/**
+ * The estimate of a small fixed config, every figure computed by hand here from the list prices
+ * (not from lib/cost/prices.ts): a changed price or a changed count fails it.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lib/config/index.ts';
+import { DEFAULT_SWEEP_MINUTES } from '../../lib/constructs/pager.ts';
+import {
+  competitorCosts,
+  costSummaryLine,
+  endpointMonthCost,
+  estimateCost,
+  invocationsPerMonth,
+  metricNames,
+  PAGER_SWEEP_MINUTES,
+} from '../../lib/cost/estimate.ts';
+
+const MONTH_S = 730 * 3600;
+const GIB = 2 ** 30;
+const GB_S = 0.0000133334;
+
+/**
+ * Service `api`: a standard HTTP monitor every minute with two named components, and a fast one
+ * (grouped: two monitors, both P2). Service `jobs`: an SQS queue monitor every 5 minutes with a
+ * dead-letter queue and a warning depth (alone: pages from its own alarms). A disabled monitor,
+ * which costs nothing. 30 days of logs.
+ */
+const config = parseConfig({
+  project: 'shop',
+  monitors: [
+    {
+      kind: 'http',
+      name: 'api-health',
+      service: 'api',
+      url: 'https://api.example.com/health',
+      schedule: 'rate(1 minute)',
+      componentMetrics: ['database', 'redis'],
+    },
+    { kind: 'http', name: 'api-fast', service: 'api', url: 'https://api.example.com/', fast: true },
+    {
+      kind: 'queue',
+      name: 'jobs',
+      schedule: 'rate(5 minutes)',
+      sqs: { queue: 'jobs', deadLetterQueue: 'jobs-dlq' },
+      warnDepth: 100,
+    },
+    { kind: 'http', name: 'off', url: 'https://example.com/', enabled: false },
+  ],
+});
+
+describe('estimateCost', () => {
+  const e = estimateCost(config);
+
+  it('counts what the stack deploys', () => {
+    // api-health: Success, LatencyMs, 2 x ComponentHealthy; api-fast: Success, LatencyMs;
+    // jobs: Success, QueueDepth, DeadLetterDepth.
+    expect(e.counts.metrics).toBe(4 + 2 + 3);
+    // api-health 1, jobs 1 + warning + dead-letters, 4 watchers; no heartbeat.
+    expect(e.counts.standardAlarms).toBe(1 + 3 + 4);
+    expect(e.counts.highResolutionAlarms).toBe(1);
+    // api is grouped: health composite + one P2 paging composite. jobs is alone: none.
+    expect(e.counts.compositeAlarms).toBe(2);
+    // api, jobs, Vigil.
+    expect(e.counts.dashboards).toBe(3);
+    // Three monitor schedules and the pager's sweep.
+    expect(e.counts.schedules).toBe(4);
+    expect(e.monitors).toBe(3);
+  });
+
+  it('prices each service exactly', () => {
+    const perMinute = MONTH_S / 60; // 43,800
+    const perFive = MONTH_S / 300; // 8,760
+    const sweeps = MONTH_S / (15 * 60); // 2,920
+    const checks = perMinute + perMinute + perFive;
+    const gbSeconds = perMinute * 0.3 * 0.25 + perMinute * 60 * 0.25 + perFive * 0.3 * 0.25;
+    const logGb = (perMinute * 1500 + perMinute * 7500 + perFive * 1500 + sweeps * 600) / GIB;
+
+    expect(e.byService.metrics).toBeCloseTo(9 * 0.3, 9); // $2.70
+    expect(e.byService.alarms).toBeCloseTo(8 * 0.1 + 1 * 0.3 + 2 * 0.5, 9); // $2.10
+    expect(e.byService.dashboards).toBeCloseTo(3 * 3, 9); // $9.00
+    expect(e.byService.scheduler).toBeCloseTo((checks + sweeps) / 1e6, 9); // $0.09928
+    expect(e.byService.lambda).toBeCloseTo(
+      ((checks + sweeps) * 0.2) / 1e6 + (gbSeconds + sweeps * 1 * 0.25) * GB_S,
+      9,
+    );
+    expect(e.byService.logs).toBeCloseTo(logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03, 9);
+    expect(e.total).toBeCloseTo(
+      Object.values(e.byService).reduce((s, v) => s + v, 0),
+      9,
+    );
+    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $8.8422 + $0.2018.
+    expect(e.total.toFixed(2)).toBe('22.94');
+  });
+
+  it('prints one summary line for cdk synth', () => {
+    expect(costSummaryLine(e)).toBe(
+      'Vigil: expected bill $22.94/month for 3 monitors (npx vigil cost for the breakdown)',
+    );
+  });
+
+  it('adds composites for parts and dependencies, and the heartbeat alarm', () => {
+    const c = parseConfig({
+      project: 'p',
+      services: { web: { dependsOn: ['db', 'cache'] } },
+      heartbeat: { schedule: 'cron(0 9 * * ? *)' },
+      monitors: [
+        { kind: 'http', name: 'web', url: 'https://w.example.com/' },
+        { kind: 'http', name: 'db', url: 'https://d.example.com/' },
+        { kind: 'http', name: 'cache', url: 'https://c.example.com/' },
+      ],
+    });
+    const counts = estimateCost(c).counts;
+    // web is grouped (depends on others): health + P2 + its dependencies composite (two of them);
+    // db and cache are grouped (depended on): health + P2 each.
+    expect(counts.compositeAlarms).toBe(3 + 2 + 2);
+    expect(counts.standardAlarms).toBe(3 + 4 + 1);
+    expect(counts.schedules).toBe(3 + 2);
+  });
+});
+
+describe('per endpoint-month', () => {
+  it('standard: 2 metrics, 1 alarm, 43,800 checks', () => {
+    const n = 43_800;
+    const logGb = (n * 1500) / GIB;
+    const expected =
+      0.6 +
+      0.1 +
+      n / 1e6 +
+      (n * 0.2) / 1e6 +
+      n * 0.3 * 0.25 * GB_S +
+      logGb * 0.5 +
+      logGb * (30 / (730 / 24)) * 0.03;
+    const cost = endpointMonthCost(false);
+    expect(cost.total).toBeCloseTo(expected, 9);
+    expect(cost.total.toFixed(2)).toBe('0.83');
+  });
+
+  it('fast: high-resolution alarm and a minute of Lambda per invocation', () => {
+    const n = 43_800;
+    const logGb = (n * 7500) / GIB;
+    const expected =
+      0.6 +
+      0.3 +
+      n / 1e6 +
+      (n * 0.2) / 1e6 +
+      n * 60 * 0.25 * GB_S +
+      logGb * 0.5 +
+      logGb * (30 / (730 / 24)) * 0.03;
+    expect(endpointMonthCost(true).total).toBeCloseTo(expected, 9);
+    expect(endpointMonthCost(true).total.toFixed(2)).toBe('9.87');
+  });
+
+  it('competitors, counted the same way (plus one alarm to page)', () => {
+    const c = competitorCosts();
+    expect(c.standard[0]?.total).toBeCloseTo(43_800 * 0.0012 + 0.1, 9); // $52.66
+    expect(c.standard[1]?.total).toBeCloseTo(0.75 + 1 + 1 + 0.1, 9); // $2.85
+    expect(c.fast[0]?.total).toBeCloseTo(0.75 + 1 + 1 + 1 + 0.1, 9); // $3.85
+  });
+});
+
+describe('helpers', () => {
+  it('invocations a month from rate and cron', () => {
+    expect(invocationsPerMonth('rate(1 minute)')).toBe(43_800);
+    expect(invocationsPerMonth('rate(1 hour)')).toBe(730);
+    expect(invocationsPerMonth('cron(0/5 * * * ? *)')).toBeCloseTo(12 * 24 * (730 / 24), 9);
+    expect(invocationsPerMonth('cron(0 9,17 * * ? *)')).toBeCloseTo(2 * (730 / 24), 9);
+    expect(invocationsPerMonth('cron(0 9 ? * MON-FRI *)')).toBeCloseTo((730 / 24) * (5 / 7), 9);
+  });
+
+  it('metric names per kind', () => {
+    const [http, backup, command] = parseConfig({
+      project: 'p',
+      monitors: [
+        { kind: 'http', name: 'h', url: 'https://h.example.com/', componentMetrics: true },
+        { kind: 'backup', name: 'b', s3: { bucket: 'acme-backups' } },
+        { kind: 'command', name: 'c', instances: ['i-0123456789abcdef0'], command: 'true' },
+      ],
+    }).monitors;
+    expect(http && metricNames(http)).toHaveLength(2 + 4);
+    expect(backup && metricNames(backup)).toEqual([
+      'Success',
+      'BackupAgeSeconds',
+      'BackupSizeBytes',
+      'BackupCount',
+    ]);
+    expect(command && metricNames(command)).toEqual(['Success']);
+  });
+
+  it('sweeps as often as the pager construct', () => {
+    expect(PAGER_SWEEP_MINUTES).toBe(DEFAULT_SWEEP_MINUTES);
+  });
+});
