@@ -35,6 +35,12 @@ import { type CfnTemplate, synthesize, synthesizeVariant } from './lib/synth.ts'
 
 /** DESIGN.md target: the `full` tier costs at most this per endpoint-month at one check a minute. */
 export const FULL_TIER_TARGET_USD = 0.8;
+/** Issue 6 target: a `lean` endpoint-month (one metric, one alarm: a $0.40 floor in CloudWatch). */
+export const LEAN_TIER_TARGET_USD = 0.45;
+/** Issue 6 target: a `grouped` endpoint-month, in a service of {@link GROUPED_BENCH_SIZE} monitors. */
+export const GROUPED_TIER_TARGET_USD = 0.05;
+/** Monitors of the grouped service the bench prices. */
+export const GROUPED_BENCH_SIZE = 20;
 
 /** What a template bills for, counted by resource. */
 export interface TemplateCounts {
@@ -88,19 +94,39 @@ function diff(a: TemplateCounts, b: TemplateCounts): TemplateCounts {
   };
 }
 
+/** One grouped-tier service of `size` HTTP monitors checked once a minute. */
+function groupedConfig(size: number): VigilConfig {
+  return parseConfig({
+    project: 'bench',
+    services: { api: { tier: 'grouped' } },
+    monitors: Array.from({ length: size }, (_, i) => ({
+      kind: 'http' as const,
+      name: `grouped-${i + 1}`,
+      service: 'api',
+      url: `https://example.com/${i + 1}`,
+      schedule: 'rate(1 minute)',
+    })),
+  });
+}
+
 /** A one-service config: two base HTTP monitors, plus `extra` when given. */
-function serviceConfig(extra?: 'standard' | 'fast'): VigilConfig {
-  const http = (name: string, fast = false) => ({
+function serviceConfig(extra?: 'standard' | 'fast' | 'lean'): VigilConfig {
+  const http = (name: string, fast = false, tier?: 'lean') => ({
     kind: 'http' as const,
     name,
     service: 'api',
     url: `https://example.com/${name}`,
     schedule: fast ? undefined : 'rate(1 minute)',
     fast,
+    ...(tier && { tier }),
   });
   return parseConfig({
     project: 'bench',
-    monitors: [http('base-1'), http('base-2'), ...(extra ? [http('added', extra === 'fast')] : [])],
+    monitors: [
+      http('base-1'),
+      http('base-2'),
+      ...(extra ? [http('added', extra === 'fast', extra === 'lean' ? 'lean' : undefined)] : []),
+    ],
   });
 }
 
@@ -129,11 +155,50 @@ function priceEndpoint(counts: TemplateCounts, config: VigilConfig, fast: boolea
   return { byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
 }
 
+/** Alarms on `FailedChecks` in a template: a grouped service's one alarm each. */
+function countGroupedAlarms(template: CfnTemplate): number {
+  return Object.values(template.Resources).filter(
+    (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === 'FailedChecks',
+  ).length;
+}
+
+/**
+ * One endpoint's share of a grouped service of `size` monitors: what one more monitor adds
+ * (`marginal`, the template difference of `size - 1` monitors: schedules, no alarm) and its share
+ * of the service's `FailedChecks` metric and `serviceAlarms` alarm(s).
+ */
+function priceGroupedEndpoint(
+  marginal: TemplateCounts,
+  serviceAlarms: number,
+  config: VigilConfig,
+  size: number,
+) {
+  const invocations = marginal.invocations / (size - 1);
+  const logGb = (invocations * USAGE.logBytesPerCheck) / 2 ** 30;
+  const byService = {
+    metrics: (1 / size) * CLOUDWATCH.metric,
+    alarms: (serviceAlarms / size + marginal.standardAlarms / (size - 1)) * CLOUDWATCH.standardAlarm,
+    dashboards: 0,
+    scheduler: invocations * SCHEDULER.perInvocation,
+    lambda:
+      invocations *
+      (LAMBDA.perRequest +
+        (USAGE.checkDurationMs / 1000) * (USAGE.lambdaMemoryMb / 1024) * LAMBDA.arm64PerGbSecond),
+    logs:
+      logGb * CLOUDWATCH.logsIngestionPerGb +
+      logGb * (config.logRetentionDays / (730 / 24)) * CLOUDWATCH.logsStoragePerGbMonth,
+  };
+  return { byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
+}
+
 export async function benchCost(_options: BenchOptions): Promise<SectionResult> {
-  const [base, standard, fast, example] = await Promise.all([
+  const [base, standard, fast, lean, grouped, groupedOne, example] = await Promise.all([
     synthesizeVariant('vigil.config.ts', () => serviceConfig()),
     synthesizeVariant('vigil.config.ts', () => serviceConfig('standard')),
     synthesizeVariant('vigil.config.ts', () => serviceConfig('fast')),
+    synthesizeVariant('vigil.config.ts', () => serviceConfig('lean')),
+    synthesizeVariant('vigil.config.ts', () => groupedConfig(GROUPED_BENCH_SIZE)),
+    synthesizeVariant('vigil.config.ts', () => groupedConfig(1)),
     synthesize('vigil.config.ts'),
   ]);
   const baseCounts = countTemplate(base.template);
@@ -141,7 +206,22 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
   const fastDiff = diff(countTemplate(fast.template), baseCounts);
   const standardCost = priceEndpoint(standardDiff, standard.config, false);
   const fastCost = priceEndpoint(fastDiff, fast.config, true);
+  const leanDiff = diff(countTemplate(lean.template), baseCounts);
+  const leanCost = priceEndpoint(leanDiff, lean.config, false);
+  // Grouped: what the 2nd..20th monitors add (schedules, no alarms), and the service's one alarm and metric.
+  const groupedCounts = diff(countTemplate(grouped.template), countTemplate(groupedOne.template));
+  const groupedAlarms = countGroupedAlarms(grouped.template);
+  const groupedPerEndpoint = priceGroupedEndpoint(
+    groupedCounts,
+    groupedAlarms,
+    grouped.config,
+    GROUPED_BENCH_SIZE,
+  );
   const estimated = [endpointMonthCost(false), endpointMonthCost(true)];
+  const estimatedLean = endpointMonthCost(false, 30, { tier: 'lean' });
+  const estimatedGrouped = endpointMonthCost(false, 30, { tier: 'grouped', groupSize: GROUPED_BENCH_SIZE });
+  const cloudWatch = (c: { byService: Record<string, number> }) =>
+    (c.byService.metrics ?? 0) + (c.byService.alarms ?? 0);
   const competitors = competitorCosts();
 
   const exampleCounts = countTemplate(example.template);
@@ -169,6 +249,32 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
       met: standardCost.total <= FULL_TIER_TARGET_USD,
       deterministic: true,
     },
+    ...(
+      [
+        ['full', standardCost, FULL_TIER_TARGET_USD],
+        ['lean', leanCost, LEAN_TIER_TARGET_USD],
+        ['grouped', groupedPerEndpoint, GROUPED_TIER_TARGET_USD],
+      ] as const
+    ).flatMap(([tier, cost, target]): TargetCheck[] => [
+      ...(tier === 'full'
+        ? []
+        : [
+            {
+              figure: `cost per HTTP endpoint-month, ${tier} tier, 1 check/min${tier === 'grouped' ? `, ${GROUPED_BENCH_SIZE} monitors in the service` : ''} (all in)`,
+              target: `≤ ${formatUsd(target)}`,
+              value: formatUsd(cost.total),
+              met: cost.total <= target,
+              deterministic: true,
+            },
+          ]),
+      {
+        figure: `CloudWatch (metrics + alarms) per HTTP endpoint-month, ${tier} tier${tier === 'grouped' ? `, ${GROUPED_BENCH_SIZE} monitors in the service` : ''}`,
+        target: `≤ ${formatUsd(target)}`,
+        value: formatUsd(cloudWatch(cost)),
+        met: cloudWatch(cost) <= target,
+        deterministic: true,
+      },
+    ]),
     {
       figure: 'cost per HTTP endpoint-month, full tier, fast mode (10 s probes)',
       target: 'none set (Route 53 fast: $3.85)',
@@ -196,6 +302,8 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
         rows: [
           resourceRow('standard, rate(1 minute)', standardDiff),
           resourceRow('fast (10 s probes)', fastDiff),
+          resourceRow('lean, rate(1 minute)', leanDiff),
+          resourceRow(`grouped: monitors 2..${GROUPED_BENCH_SIZE} of a service`, groupedCounts),
         ],
       },
       {
@@ -214,6 +322,18 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
             ...split(fastCost),
             formatUsd(estimated[1]?.total ?? 0),
           ],
+          [
+            'Vigil lean, standard',
+            formatUsd(leanCost.total),
+            ...split(leanCost),
+            formatUsd(estimatedLean.total),
+          ],
+          [
+            `Vigil grouped, standard (${GROUPED_BENCH_SIZE} per service)`,
+            formatUsd(groupedPerEndpoint.total),
+            ...split(groupedPerEndpoint),
+            formatUsd(estimatedGrouped.total),
+          ],
           ...[...competitors.standard, ...competitors.fast].map((c) => [
             c.label,
             formatUsd(c.total),
@@ -227,6 +347,7 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
         ],
         notes: [
           `target (DESIGN.md): full tier ≤ ${formatUsd(FULL_TIER_TARGET_USD)}; CloudWatch alone is $0.70 of it (2 metrics, 1 alarm)`,
+          `targets (issue 6): lean ≤ ${formatUsd(LEAN_TIER_TARGET_USD)} ($0.40 of CloudWatch: 1 metric, 1 alarm), grouped ≤ ${formatUsd(GROUPED_TIER_TARGET_USD)} (1 metric and 1 alarm per service, shared by ${GROUPED_BENCH_SIZE}); Scheduler, Lambda and logs are the same in every tier`,
           `Lambda ${USAGE.checkDurationMs} ms (fast: ${USAGE.fastInvocationDurationMs / 1000} s) at ${USAGE.lambdaMemoryMb} MB and ${USAGE.logBytesPerCheck.toLocaleString('en-US')} log bytes a check (fast: ${USAGE.logBytesPerFastInvocation.toLocaleString('en-US')}) are estimates (lib/cost/prices.ts USAGE)`,
           'Synthetics: runs only; its canary Lambda, S3 artifacts and logs are billed on top',
         ],
@@ -249,6 +370,14 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
     data: {
       standard: { resources: standardDiff, ...standardCost },
       fast: { resources: fastDiff, ...fastCost },
+      lean: { resources: leanDiff, ...leanCost },
+      grouped: {
+        resources: groupedCounts,
+        serviceAlarms: groupedAlarms,
+        monitors: GROUPED_BENCH_SIZE,
+        ...groupedPerEndpoint,
+      },
+      estimatedTiers: { lean: estimatedLean, grouped: estimatedGrouped },
       estimated,
       competitors,
       example: { template: exampleCounts, estimate: exampleEstimate },

@@ -8,6 +8,7 @@ import type { ServiceDashboard } from './constructs/service-dashboard.ts';
 import type { ServiceIncident } from './constructs/service-incident.ts';
 import { muteRuleName } from './naming.ts';
 import {
+  addGroupedServiceAlarm,
   addHealthMonitors,
   addMaintenance,
   addServiceDashboard,
@@ -66,6 +67,9 @@ export class MonitorStack extends Stack {
     for (const [name, health] of this.monitors) registry.monitors.set(name, health);
     for (const [name, alarm] of local) registry.alarms.set(name, alarm);
 
+    const grouped = share.part === 1 ? addGroupedServiceAlarm(this, ctx, share.service, local) : undefined;
+    if (grouped) registry.alarms.set(grouped.alarm.alarmName, grouped.alarm);
+
     if (share.part === 1 && ctx.plan.isGrouped(share.service)) {
       this.incident = addServiceIncident(this, ctx, share.service, registry.alarms, registry.incidents);
       registry.incidents.set(share.service, this.incident);
@@ -85,7 +89,7 @@ export class MonitorStack extends Stack {
 
     if (share.part === 1) {
       const all = [...registry.monitors.values()].filter((h) => h.monitor.service === share.service);
-      this.dashboard = addServiceDashboard(this, ctx, share.service, all, registry.alarms);
+      this.dashboard = addServiceDashboard(this, ctx, share.service, all, registry.alarms, grouped);
     }
     Aspects.of(this).add(new AlarmCreationBatches());
   }

@@ -11,6 +11,9 @@ export const MONITOR_DIMENSION = 'Monitor';
 /** Added beside {@link MONITOR_DIMENSION} on per-component metrics. */
 export const COMPONENT_DIMENSION = 'Component';
 
+/** The single dimension of a grouped service's `FailedChecks`. */
+export const SERVICE_DIMENSION = 'Service';
+
 /** Metric names, as published by the canary. */
 export const MetricNames = {
   /** 1 when the check passed, 0 when it failed. Every monitor. */
@@ -19,6 +22,8 @@ export const MetricNames = {
   latencyMs: 'LatencyMs',
   /** 1 when a health-document component is healthy, else 0. Only where the monitor asks. */
   componentHealthy: 'ComponentHealthy',
+  /** 1 when a check failed, 0 when it passed, under {@link SERVICE_DIMENSION}. Grouped-tier monitors only. */
+  failedChecks: 'FailedChecks',
 } as const;
 
 /**
@@ -32,6 +37,11 @@ export function monitorAlarmName(project: string, monitor: string, aspect?: stri
 /** A service's health composite: ALARM when any of its monitors is; no actions (suppressor, dashboard). */
 export function serviceAlarmName(project: string, service: string): string {
   return `vigil-${project}-service-${service}`;
+}
+
+/** The one alarm of a grouped-tier service: Sum of its monitors' `FailedChecks`. */
+export function groupedServiceAlarmName(project: string, service: string): string {
+  return `vigil-${project}-service-${service}-grouped`;
 }
 
 /** A service's paging composite for one severity: the one page per incident. */

@@ -11,12 +11,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import type { MaintenanceWindow, Monitor, VigilConfig } from './config/index.ts';
 import type { CheckScheduler } from './constructs/check-scheduler.ts';
+import { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
 import { HealthMonitor } from './constructs/health-monitor.ts';
 import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
 import { QueueAlarms } from './constructs/queue-alarms.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
 import { ServiceIncident } from './constructs/service-incident.ts';
-import { monitorAlarmName } from './naming.ts';
+import { groupedServiceAlarmName, monitorAlarmName } from './naming.ts';
 import { serviceAlarmNames } from './paging/catalog.ts';
 import type { IncidentPlan } from './paging/incident-plan.ts';
 import type { AlarmActionStrategy } from './paging/severity-action-strategy.ts';
@@ -51,7 +52,7 @@ export function addHealthMonitors(
       paging,
     });
     made.set(monitor.name, health);
-    alarms.set(monitorAlarmName(project, monitor.name), health.alarm);
+    if (health.alarm) alarms.set(monitorAlarmName(project, monitor.name), health.alarm);
     if (monitor.kind === 'queue') {
       const aspects = new QueueAlarms(health, 'QueueAlarms', {
         project,
@@ -64,6 +65,27 @@ export function addHealthMonitors(
     }
   }
   return made;
+}
+
+/**
+ * The one alarm of a grouped-tier service, over all its enabled monitors (wherever their schedules
+ * deploy); added to `alarms`. Undefined for any other service.
+ */
+export function addGroupedServiceAlarm(
+  scope: Construct,
+  ctx: ServiceContext,
+  service: string,
+  alarms: Map<string, cloudwatch.AlarmBase>,
+): GroupedServiceAlarm | undefined {
+  if (!ctx.plan.isGroupedTier(service)) return undefined;
+  const grouped = new GroupedServiceAlarm(scope, `Grouped-${service}`, {
+    project: ctx.config.project,
+    service,
+    monitors: ctx.config.monitors.filter((m) => m.enabled && m.service === service),
+    paging: ctx.plan.memberPaging(service, ctx.pageBySeverity),
+  });
+  alarms.set(groupedServiceAlarmName(ctx.config.project, service), grouped.alarm);
+  return grouped;
 }
 
 /**
@@ -132,6 +154,7 @@ export function addServiceDashboard(
   service: string,
   monitors: readonly HealthMonitor[],
   alarms: ReadonlyMap<string, cloudwatch.AlarmBase>,
+  grouped?: GroupedServiceAlarm,
 ): ServiceDashboard | undefined {
   const declared = ctx.config.services.find((s) => s.name === service);
   if (!declared || monitors.length === 0) return undefined;
@@ -142,6 +165,7 @@ export function addServiceDashboard(
     ...(declared.description !== undefined && { description: declared.description }),
     dependsOn: ctx.plan.dependencies(service),
     monitors,
+    ...(grouped && { grouped }),
     alarms: serviceAlarmNames(ctx.config, service).flatMap((name): cloudwatch.IAlarm[] => {
       const alarm = alarms.get(name);
       if (!alarm) return [];

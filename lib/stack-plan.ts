@@ -80,13 +80,17 @@ export function partIndex(monitorName: string, parts: number): number {
   return digest.readUInt32BE(0) % parts;
 }
 
-/** Resources a monitor makes: a schedule, an alarm, and one alarm per queue aspect. */
+/** Resources a monitor makes: a schedule, an alarm (none when grouped-tier), and one alarm per queue aspect. */
 export function monitorResources(monitor: Monitor): number {
-  return 2 + queueAspects(monitor).length;
+  return (monitor.tier === 'grouped' ? 1 : 2) + queueAspects(monitor).length;
 }
 
-/** Composite alarms the service's part 1 holds (none when the service is not grouped). */
+/**
+ * Service-level alarms the service's part 1 holds: its composites (none when the service is not
+ * grouped), or the one `FailedChecks` alarm of a grouped-tier service.
+ */
 function compositeCount(plan: IncidentPlan, service: string): number {
+  if (plan.isGroupedTier(service)) return 1;
   if (!plan.isGrouped(service)) return 0;
   const members = plan.members(service);
   const composite = (names: string[]) => {
@@ -110,7 +114,9 @@ function partResources(
   windows: number,
   first: boolean,
 ): number {
-  const alarms = monitors.reduce((n, m) => n + 1 + queueAspects(m).length, 0) + (first ? composites : 0);
+  const alarms =
+    monitors.reduce((n, m) => n + (m.tier === 'grouped' ? 0 : 1) + queueAspects(m).length, 0) +
+    (first ? composites : 0);
   const own = monitors.reduce((n, m) => n + monitorResources(m), 0);
   return own + windows * Math.ceil(alarms / MUTE_RULE_MAX_ALARMS) + (first ? composites + 1 : 0);
 }

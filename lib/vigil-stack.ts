@@ -6,6 +6,7 @@ import type { VigilConfig } from './config/index.ts';
 import { CanaryFunction } from './constructs/canary-function.ts';
 import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import type { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
 import type { HealthMonitor } from './constructs/health-monitor.ts';
 import type { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
 import { NotifyTopics } from './constructs/notify-topics.ts';
@@ -27,6 +28,7 @@ import {
   SeverityActionStrategy,
 } from './paging/severity-action-strategy.ts';
 import {
+  addGroupedServiceAlarm,
   addHealthMonitors,
   addMaintenance,
   addServiceDashboard,
@@ -141,6 +143,12 @@ export class VigilStack extends Stack {
     const monitors = addHealthMonitors(this, this.context, props.sharedOnly ? [] : enabled, alarms);
     this.monitors = monitors;
 
+    const groupedAlarms = new Map<string, GroupedServiceAlarm>();
+    for (const service of ownServices) {
+      const grouped = addGroupedServiceAlarm(this, this.context, service, alarms);
+      if (grouped) groupedAlarms.set(service, grouped);
+    }
+
     const incidents = new Map<string, ServiceIncident>();
     for (const service of ownServices) {
       if (!this.plan.isGrouped(service)) continue;
@@ -195,7 +203,14 @@ export class VigilStack extends Stack {
     const dashboards = new Map<string, ServiceDashboard>();
     for (const service of ownServices) {
       const own = [...monitors.values()].filter((h) => h.monitor.service === service);
-      const dashboard = addServiceDashboard(this, this.context, service, own, alarms);
+      const dashboard = addServiceDashboard(
+        this,
+        this.context,
+        service,
+        own,
+        alarms,
+        groupedAlarms.get(service),
+      );
       if (dashboard) dashboards.set(service, dashboard);
     }
     dashboards.set(

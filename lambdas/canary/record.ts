@@ -5,7 +5,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricResolution, type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Monitor } from '../../lib/config/resolve.ts';
-import { COMPONENT_DIMENSION, MetricNames, MONITOR_DIMENSION } from '../../lib/naming.ts';
+import { COMPONENT_DIMENSION, MetricNames, MONITOR_DIMENSION, SERVICE_DIMENSION } from '../../lib/naming.ts';
 import { type CheckResult, MEASUREMENT_METRICS, type MeasurementName } from './checks/result.ts';
 
 /** CloudWatch units of the published measurements. */
@@ -38,9 +38,13 @@ export interface ProbeRecording {
 }
 
 /**
- * Adds the monitor's metrics to `metrics` (flushed by the handler's middleware): `Success` always,
- * `LatencyMs` when there was an answer, `ComponentHealthy` per component only where asked (each
- * metric costs $0.30 a month).
+ * Adds the monitor's metrics to `metrics` (flushed by the handler's middleware), by its tier (each
+ * metric costs $0.30 a month):
+ * - `full`: `Success` always, `LatencyMs` when there was an answer, the kind's measurements,
+ *   `ComponentHealthy` per component only where asked;
+ * - `lean`: `Success` only; latency and measurements ride along as metadata (no cost);
+ * - `grouped`: `FailedChecks` (1 failed, 0 passed) under `{Service}` only, the monitor as metadata:
+ *   the service's one alarm sums it, and the page reads which monitor failed from the log line.
  *
  * For a fast-mode probe (`probe` given), `Success` and `LatencyMs` are high-resolution
  * (`StorageResolution: 1`, which the 10 s alarm needs) and the line carries the probe's timestamp;
@@ -54,6 +58,10 @@ export function recordResult(
 ): void {
   const resolution = probe ? MetricResolution.High : MetricResolution.Standard;
   if (probe) metrics.setTimestamp(probe.timestamp);
+  if (monitor.tier !== 'full') {
+    recordSlim(metrics, monitor, result);
+    return;
+  }
   metrics.addDimension(MONITOR_DIMENSION, monitor.name);
   metrics.addMetric(MetricNames.success, MetricUnit.Count, result.ok ? 1 : 0, resolution);
   if (result.latencyMs !== undefined) {
@@ -73,6 +81,23 @@ export function recordResult(
     single.clearDefaultDimensions(); // singleMetric() brings back Powertools' `service` dimension
     single.addDimensions({ [MONITOR_DIMENSION]: monitor.name, [COMPONENT_DIMENSION]: component.name });
     single.addMetric(MetricNames.componentHealthy, MetricUnit.Count, component.state === 'healthy' ? 1 : 0);
+  }
+}
+
+/** `lean` and `grouped`: one metric, everything else as EMF metadata (searchable, free). */
+function recordSlim(metrics: Metrics, monitor: Monitor, result: CheckResult): void {
+  if (monitor.tier === 'grouped') {
+    metrics.addDimension(SERVICE_DIMENSION, monitor.service);
+    metrics.addMetric(MetricNames.failedChecks, MetricUnit.Count, result.ok ? 0 : 1);
+    metrics.addMetadata('monitor', monitor.name);
+  } else {
+    metrics.addDimension(MONITOR_DIMENSION, monitor.name);
+    metrics.addMetric(MetricNames.success, MetricUnit.Count, result.ok ? 1 : 0);
+  }
+  metrics.addMetadata('reason', result.ok ? 'ok' : result.reason);
+  if (result.latencyMs !== undefined) metrics.addMetadata(MetricNames.latencyMs, String(result.latencyMs));
+  for (const [name, value] of Object.entries(result.measurements ?? {})) {
+    if (value !== undefined) metrics.addMetadata(name, String(value));
   }
 }
 

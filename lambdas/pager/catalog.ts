@@ -54,6 +54,7 @@ export const pagerCatalogSchema = z.object({
       monitor: z.optional(z.string()),
       aspect: z.optional(z.string()),
       description: z.optional(z.string()),
+      grouped: z.optional(z.literal(true)),
     }),
   ),
 });
@@ -197,6 +198,8 @@ export function reminderHours(catalog: PagerCatalog, name: string): number {
       return memberHours(catalog, alarm);
     case 'service': {
       if (isHealthComposite(catalog, name)) return 0;
+      // A grouped-tier service's one alarm: the service's interval (its own, else its monitors' shortest).
+      if (alarm.grouped) return catalog.services[alarm.service]?.repeatHours ?? 0;
       const members = Object.values(catalog.alarms).filter(
         (a) =>
           (a.type === 'monitor' || a.type === 'aspect') &&

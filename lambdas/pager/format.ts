@@ -304,7 +304,12 @@ function body(request: PageRequest, ctx: FormatContext): string[] {
 
   lines.push('', 'What failed:');
   if (request.failing.length === 0) {
-    lines.push("- not known: the states of the service's alarms could not be read; see the dashboard", '');
+    lines.push(
+      entry.grouped
+        ? '- not known: no failed check of the service in the canary log of the last 15 minutes (a canary that stops reporting breaches too); see the dashboard'
+        : "- not known: the states of the service's alarms could not be read; see the dashboard",
+      '',
+    );
   }
   for (const failing of request.failing) lines.push(...monitorBlock(catalog, failing), '');
 

@@ -79,6 +79,72 @@ export function monitorFilterPatterns(monitors: readonly string[]): string[] {
 }
 
 /**
+ * Filter pattern of a service's failed checks: `{ ($.monitorService = "api") && ($.result.ok IS FALSE) }`.
+ * Service names are `[a-z0-9-]`, so they need no quoting.
+ */
+export function failedChecksPattern(service: string): string {
+  return `{ ($.monitorService = "${service}") && ($.result.ok IS FALSE) }`;
+}
+
+/**
+ * The newest failed check of each monitor of `service` logged in the last
+ * {@link LAST_CHECK_LOOKBACK_MS}, by monitor name: what a grouped-tier service's page names, since
+ * its one `FailedChecks` metric does not say which monitor failed. Empty when none failed or the
+ * logs could not be read.
+ */
+export async function readFailedChecks(
+  logs: () => Promise<Loaded<typeof import('@aws-sdk/client-cloudwatch-logs'), CloudWatchLogsClient>>,
+  logGroupName: string,
+  service: string,
+  now: Date,
+  logger: Pick<Logger, 'warn'>,
+): Promise<Map<string, LastCheck>> {
+  const newest = new Map<string, { at: number; result: LastCheck }>();
+  try {
+    await filterEvents(logs, logGroupName, failedChecksPattern(service), now, (at, line) => {
+      if (line.result.ok) return;
+      const seen = newest.get(line.monitor);
+      if (!seen || at >= seen.at) newest.set(line.monitor, { at, result: line.result });
+    });
+  } catch (error) {
+    logger.warn("could not read the service's failed checks; paging without them", {
+      logGroupName,
+      service,
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+  return new Map([...newest].map(([monitor, { result }]) => [monitor, result]));
+}
+
+/** Every canary line matching `filterPattern` in the lookback, oldest first, following page tokens. */
+async function filterEvents(
+  logs: () => Promise<Loaded<typeof import('@aws-sdk/client-cloudwatch-logs'), CloudWatchLogsClient>>,
+  logGroupName: string,
+  filterPattern: string,
+  now: Date,
+  onLine: (at: number, line: { monitor: string; result: LastCheck }) => void,
+): Promise<void> {
+  const { sdk, client } = await logs();
+  let nextToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const out = await client.send(
+      new sdk.FilterLogEventsCommand({
+        logGroupName,
+        filterPattern,
+        startTime: now.getTime() - LAST_CHECK_LOOKBACK_MS,
+        ...(nextToken && { nextToken }),
+      }),
+    );
+    for (const event of out.events ?? []) {
+      const line = event.message ? parseCheckLine(event.message) : undefined;
+      if (line) onLine(event.timestamp ?? 0, line);
+    }
+    nextToken = out.nextToken;
+    if (!nextToken) break;
+  }
+}
+
+/**
  * The newest check result of each monitor logged in the last {@link LAST_CHECK_LOOKBACK_MS}, by
  * monitor name. Monitors with none, or whose logs could not be read, are simply absent.
  */

@@ -24,9 +24,9 @@ import {
   factsFromNotification,
   type PagerEvent,
 } from './events.ts';
-import { formatPage, type Page, type PageRequest } from './format.ts';
+import { type FailingMonitor, formatPage, type Page, type PageRequest } from './format.ts';
 import { escalatedFrom, failingMonitors, lastWentToAlarm } from './incident.ts';
-import { readLastChecks } from './last-check.ts';
+import { readFailedChecks, readLastChecks } from './last-check.ts';
 import { type MuteRule, planSweep, sweepInterval } from './sweep.ts';
 
 /** Everything the pager uses from outside. */
@@ -122,6 +122,9 @@ async function notificationRequest(
     return { state: 'OK', alarm: facts, ...(alarmSince && { alarmSince }) };
   }
 
+  if (entry.grouped)
+    return { state: 'ALARM', alarm: facts, failing: await groupedFailing(entry.service, deps) };
+
   const siblings = await describeNamed(serviceSiblings(catalog, facts.name), deps);
   const composite = pageCompositeOf(catalog, facts.name);
   if (composite && siblings.some((a) => a.name === composite)) return { why: COMPOSITE_PAGES };
@@ -199,6 +202,26 @@ async function describeAlarms(input: DescribeAlarmsCommandInput, deps: PagerDeps
   return found;
 }
 
+/**
+ * The failing monitors of a grouped-tier service, from its failed checks in the canary log (its one
+ * metric does not say which monitor failed), in the service's monitor order.
+ */
+async function groupedFailing(service: string, deps: PagerDeps): Promise<FailingMonitor[]> {
+  let logGroup: string;
+  try {
+    logGroup = deps.env.canaryLogGroup();
+  } catch (error) {
+    deps.logger.error('paging without the failed checks', { error: message(error) });
+    return [];
+  }
+  const checks = await readFailedChecks(deps.aws.logs, logGroup, service, deps.now(), deps.logger);
+  const order = deps.catalog().services[service]?.monitors ?? [];
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+  return [...checks]
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([monitor, lastCheck]) => ({ monitor, alarms: [], lastCheck }));
+}
+
 async function lastChecksOf(monitors: readonly string[], deps: PagerDeps) {
   let logGroup: string;
   try {
@@ -234,7 +257,15 @@ async function sweep(deps: PagerDeps): Promise<PagerResult> {
     due.flatMap((alarm) => failingMonitors(catalog, alarm, alarms).map((f) => f.monitor)),
     deps,
   );
-  const failing = (alarm: AlarmFacts) => failingMonitors(catalog, alarm, alarms, lastChecks);
+  const grouped = new Map<string, FailingMonitor[]>();
+  for (const alarm of due) {
+    const entry = catalog.alarms[alarm.name];
+    if (entry?.grouped && !grouped.has(alarm.name)) {
+      grouped.set(alarm.name, await groupedFailing(entry.service, deps));
+    }
+  }
+  const failing = (alarm: AlarmFacts) =>
+    grouped.get(alarm.name) ?? failingMonitors(catalog, alarm, alarms, lastChecks);
   const requests: PageRequest[] = [
     ...plan.held.map((h) => ({
       state: 'ALARM' as const,

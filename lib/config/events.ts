@@ -25,7 +25,13 @@ type DeepMutable<T> = T extends readonly (infer U)[]
  * is validated by the same schema as the config file (defaults already applied, empty lists dropped).
  */
 export function toMonitorInput(monitor: Monitor): MonitorInput {
-  const m = plain(monitor);
+  const input = kindInput(plain(monitor));
+  // `tier: 'full'` is left out so full monitors' payloads stay as they were.
+  if (input.tier === 'full') delete input.tier;
+  return input;
+}
+
+function kindInput(m: DeepMutable<Monitor>): MonitorInput {
   switch (m.kind) {
     case 'http': {
       // `fast: false` is left out so standard monitors' payloads stay as they were.

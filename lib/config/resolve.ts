@@ -6,13 +6,13 @@ import type * as z from 'zod/mini';
 import {
   type Assertion,
   type BackupMonitorInput,
-  type CommandMonitorInput,
   configInputSchema,
   DEFAULT_ALARM,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
   DEFAULT_SCHEDULE,
   DEFAULT_SEVERITY,
+  DEFAULT_TIER,
   DEFAULT_TIMEOUT_MS,
   FAST_DEFAULT_ALARM,
   FAST_DEFAULT_TIMEOUT_MS,
@@ -24,6 +24,7 @@ import {
   type SecretRef,
   type Severity,
   type Subscribers,
+  type Tier,
   type VigilConfigInput,
   type WEEKDAYS,
 } from './schema.ts';
@@ -42,6 +43,8 @@ export interface ResolvedMonitorBase {
   readonly enabled: boolean;
   /** Hours between reminders while in ALARM; 0 for none. */
   readonly repeatHours: number;
+  /** Cost tier: the monitor's, else its service's, else defaults.tier, else `full`. */
+  readonly tier: Tier;
 }
 
 /** Reminder interval by severity, as the runbooks page: P1/P2 every 4 h, P3/P4 never. */
@@ -179,8 +182,11 @@ export interface VigilConfig {
 
 type Defaults = NonNullable<VigilConfigInput['defaults']>;
 
-/** Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`. */
-export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monitor {
+/**
+ * Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`,
+ * `serviceTier` from `services.<service>.tier`.
+ */
+export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}, serviceTier?: Tier): Monitor {
   const severity = m.severity ?? defaults.severity ?? DEFAULT_SEVERITY;
   const base: ResolvedMonitorBase = {
     name: m.name,
@@ -192,6 +198,7 @@ export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}): Monito
     ...(m.runbook !== undefined && { runbook: m.runbook }),
     enabled: m.enabled ?? true,
     repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
+    tier: m.tier ?? serviceTier ?? defaults.tier ?? DEFAULT_TIER,
   };
   switch (m.kind) {
     case 'http': {
@@ -504,8 +511,8 @@ export function parseConfig(input: unknown, source?: string): VigilConfig {
     throw new ConfigError(toConfigIssues(parsed.error, input), source, { cause: parsed.error });
   const c = parsed.data;
   const defaults = c.defaults ?? {};
-  const monitors = c.monitors.map((m) => resolveMonitor(m, defaults));
   const declared = c.services ?? {};
+  const monitors = c.monitors.map((m) => resolveMonitor(m, defaults, declared[m.service ?? m.name]?.tier));
   const names = [...new Set([...Object.keys(declared), ...monitors.map((m) => m.service)])];
   const services: Service[] = names.map((name) => {
     const s = declared[name];

@@ -37,6 +37,18 @@ export const severitySchema = z.enum(SEVERITIES, {
 });
 export type Severity = z.infer<typeof severitySchema>;
 
+/**
+ * Cost tier of a monitor: `full` publishes `Success`, `LatencyMs` and the kind's measurements and
+ * alarms per monitor; `lean` publishes `Success` only, one alarm per monitor; `grouped` publishes a
+ * `FailedChecks` count per service and the service has one alarm. See README "What it costs".
+ */
+export const TIERS = ['full', 'lean', 'grouped'] as const;
+export const tierSchema = z.enum(TIERS, {
+  error: (i) => `expected "full", "lean" or "grouped", got ${JSON.stringify(i.input)}`,
+});
+export type Tier = z.infer<typeof tierSchema>;
+export const DEFAULT_TIER: Tier = 'full';
+
 /** Monitor names become metric dimensions, alarm names and logical IDs: keep them plain. */
 export const MONITOR_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -282,6 +294,8 @@ const monitorBase = {
    * $0.30 high-resolution alarm and about a minute of canary time per minute. @default false
    */
   fast: z.optional(z.boolean()),
+  /** Cost tier: `full`, `lean` or `grouped`. @default services.<service>.tier, else defaults.tier, else "full" */
+  tier: z.optional(tierSchema),
   /** Hours between reminders while its incident stays in ALARM; 0 for none. @default 4 for P1/P2, 0 for P3/P4 */
   repeatHours: z.optional(
     z
@@ -613,6 +627,8 @@ export const serviceSchema = z.strictObject({
   repeatHours: z.optional(z.number().check(z.gte(0), z.lte(168))),
   /** Dashboard link shown in pages. @default the service's Vigil dashboard */
   dashboard: z.optional(z.url({ message: 'must be an absolute URL' })),
+  /** Cost tier of its monitors that set none. @default defaults.tier, else "full" */
+  tier: z.optional(tierSchema),
 });
 
 export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -718,6 +734,7 @@ export const configInputSchema = z
         schedule: z.optional(scheduleSchema),
         alarm: z.optional(alarmSchema),
         timeoutMs: z.optional(timeoutMs),
+        tier: z.optional(tierSchema),
       }),
     ),
     /** Subscribers per severity topic. */
@@ -778,6 +795,12 @@ export const configInputSchema = z
           }
         });
       });
+      groupedServiceIssues(
+        config,
+        (m) =>
+          m.tier ?? config.services?.[m.service ?? m.name]?.tier ?? config.defaults?.tier ?? DEFAULT_TIER,
+        (message, path) => fail(ctx, message, path),
+      );
       const seen = new Map<string, number>();
       config.monitors.forEach((m, i) => {
         const first = seen.get(m.name);
@@ -790,6 +813,9 @@ export const configInputSchema = z
         } else {
           seen.set(m.name, i);
         }
+        const tier =
+          m.tier ?? config.services?.[m.service ?? m.name]?.tier ?? config.defaults?.tier ?? DEFAULT_TIER;
+        tierIssues(m, tier, (message, path) => fail(ctx, message, ['monitors', i, ...path]));
         if (m.fast) {
           fastModeIssues(m, (message, path) => fail(ctx, message, ['monitors', i, ...path]));
           return;
@@ -805,6 +831,75 @@ export const configInputSchema = z
       });
     }),
   );
+
+/**
+ * What a `lean` or `grouped` monitor must also satisfy: it publishes no metric but `Success` (lean)
+ * or its service's `FailedChecks` (grouped), so nothing may alarm on another metric.
+ */
+function tierIssues(
+  m: MonitorInput,
+  tier: Tier,
+  report: (message: string, path: PropertyKey[]) => void,
+): void {
+  if (tier === 'full') return;
+  const fix = "use tier: 'full' for this monitor";
+  const needs = (what: string, path: PropertyKey[]) =>
+    report(`${what} needs metrics the ${tier} tier does not publish; ${fix}`, path);
+  if (m.fast) needs('fast mode (high-resolution Success and a 10 s alarm)', ['fast']);
+  if (m.kind === 'http' && m.componentMetrics !== undefined && m.componentMetrics !== false) {
+    needs('componentMetrics (a ComponentHealthy metric per component)', ['componentMetrics']);
+  }
+  if (m.kind !== 'queue') return;
+  if (m.warnDepth !== undefined) needs('warnDepth (a QueueDepth alarm)', ['warnDepth']);
+  if (m.stalled !== undefined) needs('stalled (a QueueDepth alarm)', ['stalled']);
+  if (m.sqs?.deadLetterQueue !== undefined) {
+    needs('sqs.deadLetterQueue (a DeadLetterDepth alarm)', ['sqs', 'deadLetterQueue']);
+  }
+  if (m.sqs && m.maxOldestMessageAgeSeconds !== undefined) {
+    needs('maxOldestMessageAgeSeconds on SQS (an AWS/SQS oldest-message alarm)', [
+      'maxOldestMessageAgeSeconds',
+    ]);
+  }
+}
+
+/**
+ * A service pages from one `FailedChecks` alarm when all its monitors are grouped: mixing tiers in
+ * one service, or a grouped service in a dependency (suppression needs composites over per-monitor
+ * alarms), is refused.
+ */
+function groupedServiceIssues(
+  config: {
+    monitors: readonly MonitorInput[];
+    services?: Record<string, { dependsOn?: string[] | undefined }> | undefined;
+  },
+  tierOf: (m: MonitorInput) => Tier,
+  report: (message: string, path: PropertyKey[]) => void,
+): void {
+  const byService = new Map<string, { grouped: number[]; other: number[] }>();
+  config.monitors.forEach((m, i) => {
+    const service = m.service ?? m.name;
+    const entry = byService.get(service) ?? { grouped: [], other: [] };
+    (tierOf(m) === 'grouped' ? entry.grouped : entry.other).push(i);
+    byService.set(service, entry);
+  });
+  const dependedOn = new Set(Object.values(config.services ?? {}).flatMap((s) => s.dependsOn ?? []));
+  for (const [service, { grouped, other }] of byService) {
+    const first = grouped[0];
+    if (first === undefined) continue;
+    if (other.length > 0) {
+      report(
+        `service "${service}" mixes grouped and other tiers (monitors[${other.join('], monitors[')}] are not grouped); a service has one FailedChecks alarm only when all its monitors are grouped: set the same tier on all of them, e.g. services.${service}.tier`,
+        ['monitors', first, 'tier'],
+      );
+    }
+    if ((config.services?.[service]?.dependsOn?.length ?? 0) > 0 || dependedOn.has(service)) {
+      report(
+        `grouped service "${service}" is in a dependency (dependsOn); holding pages needs composites over per-monitor alarms: use tier: 'lean' or 'full' for its monitors, or remove the dependency`,
+        ['monitors', first, 'tier'],
+      );
+    }
+  }
+}
 
 /**
  * What a monitor with `fast: true` must also satisfy. A fast monitor has its own defaults (schedule

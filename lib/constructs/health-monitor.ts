@@ -48,12 +48,19 @@ export const SUCCESS_THRESHOLD = 1;
  *
  * Kind-specific facts come from lib/monitors/monitor-traits.ts, so queue, backup and command
  * monitors use this construct unchanged.
+ *
+ * - Tiers: `full` and `lean` monitors get the same `Success` alarm (a lean monitor publishes no
+ *   other metric); a `grouped` monitor gets its schedule only, and its service's
+ *   `GroupedServiceAlarm` (lib/constructs/grouped-service-alarm.ts) pages for it.
  */
 export class HealthMonitor extends Construct {
   /** The schedule running the check. */
   readonly schedule: scheduler.Schedule;
-  /** The alarm that pages. */
-  readonly alarm: cloudwatch.Alarm;
+  /**
+   * The alarm that pages; undefined for a `grouped` monitor, whose service's
+   * `GroupedServiceAlarm` pages for it.
+   */
+  readonly alarm: cloudwatch.Alarm | undefined;
   /** The alarm period, seconds. */
   readonly periodSeconds: number;
 
@@ -78,6 +85,11 @@ export class HealthMonitor extends Construct {
       description: truncate(`Vigil check: ${targetSummary(monitor)}`, 512),
     });
 
+    // A grouped monitor publishes no metric of its own: its service's FailedChecks alarm pages.
+    if (monitor.tier === 'grouped') {
+      this.alarm = undefined;
+      return;
+    }
     this.alarm = new cloudwatch.Alarm(this, 'Alarm', {
       alarmName: monitorAlarmName(props.project, monitor.name),
       alarmDescription: this.describe(),

@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { dashboardName } from '../naming.ts';
+import type { GroupedServiceAlarm } from './grouped-service-alarm.ts';
 import type { HealthMonitor } from './health-monitor.ts';
 
 /** Properties of a {@link ServiceDashboard}. */
@@ -20,8 +21,13 @@ export interface ServiceDashboardProps {
    * @default - none
    */
   readonly dependsOn?: readonly string[];
-  /** Its enabled monitors: one row each. */
+  /** Its enabled monitors: one row each (none for a grouped-tier service: see `grouped`). */
   readonly monitors: readonly HealthMonitor[];
+  /**
+   * The one alarm of a grouped-tier service: graphed as `FailedChecks` instead of monitor rows.
+   * @default - none
+   */
+  readonly grouped?: GroupedServiceAlarm;
   /** Every alarm of the service (monitor, aspect and composite alarms), for the status widget. */
   readonly alarms: readonly cloudwatch.IAlarm[];
   /**
@@ -51,7 +57,8 @@ export const REMEDIATION_PLACEHOLDER =
  * - the status of every alarm of the service;
  * - per monitor, `Success` with the alarm's threshold line, and the value the kind measures:
  *   HTTP latency (p50 and p90, with `maxLatencyMs`), queue depth (with `warnDepth` and `maxDepth`),
- *   newest backup age (with `maxAgeHours`);
+ *   newest backup age (with `maxAgeHours`); a `lean` monitor's `Success` only (it publishes nothing
+ *   else); a grouped-tier service's `FailedChecks` in place of monitor rows;
  * - a placeholder for remediation runs, which do not exist yet.
  */
 export class ServiceDashboard extends Construct {
@@ -87,12 +94,24 @@ export class ServiceDashboard extends Construct {
 
     // CloudWatch allows 500 widgets a dashboard: beyond MAX_MONITOR_ROWS monitors the alarm status
     // widgets above still show every alarm, and the rest of the rows are left out, saying so.
-    for (const health of props.monitors.slice(0, MAX_MONITOR_ROWS))
-      this.dashboard.addWidgets(...monitorRow(health));
-    if (props.monitors.length > MAX_MONITOR_ROWS) {
+    if (props.grouped) {
+      this.dashboard.addWidgets(
+        new cloudwatch.GraphWidget({
+          title: `${props.service}: failed checks (grouped, every ${props.grouped.periodSeconds} s)`,
+          left: [props.grouped.metricFailedChecks().with({ label: 'FailedChecks (sum)' })],
+          leftAnnotations: [props.grouped.alarm.toAnnotation()],
+          leftYAxis: { min: 0, showUnits: false },
+          width: 24,
+          height: 6,
+        }),
+      );
+    }
+    const rows = props.monitors.filter((h) => h.alarm !== undefined);
+    for (const health of rows.slice(0, MAX_MONITOR_ROWS)) this.dashboard.addWidgets(...monitorRow(health));
+    if (rows.length > MAX_MONITOR_ROWS) {
       this.dashboard.addWidgets(
         new cloudwatch.TextWidget({
-          markdown: `${props.monitors.length - MAX_MONITOR_ROWS} more monitors are not graphed here (CloudWatch allows 500 widgets a dashboard); their alarms are in the status widgets above.`,
+          markdown: `${rows.length - MAX_MONITOR_ROWS} more monitors are not graphed here (CloudWatch allows 500 widgets a dashboard); their alarms are in the status widgets above.`,
           width: 24,
           height: 1,
         }),
@@ -111,11 +130,13 @@ function monitorRow(health: HealthMonitor): cloudwatch.IWidget[] {
   const success = new cloudwatch.GraphWidget({
     title: `${m.name}: success (${m.severity}, ${m.schedule})`,
     left: [health.metricSuccess().with({ label: 'Success (1 passed, 0 failed)' })],
-    leftAnnotations: [health.alarm.toAnnotation()],
+    leftAnnotations: health.alarm ? [health.alarm.toAnnotation()] : [],
     leftYAxis: { min: 0, max: 1, showUnits: false },
-    width: 12,
+    width: m.tier === 'lean' ? 24 : 12,
     height: 6,
   });
+  // A lean monitor publishes Success only: nothing else to graph.
+  if (m.tier === 'lean') return [success];
   const line = (value: number, label: string, color?: string): cloudwatch.HorizontalAnnotation => ({
     value,
     label,

@@ -9,10 +9,12 @@
  * those the canary publishes (lambdas/canary/record.ts). Lambda duration and log volume are the
  * conservative constants of {@link USAGE}, not a measurement.
  *
- * Every monitor is the `full` tier: `Success` (+ `LatencyMs` for HTTP) per monitor, plus the
- * measurements of its kind.
+ * By tier (README "What it costs"): `full` publishes `Success` (+ `LatencyMs` for HTTP) per monitor,
+ * plus the measurements of its kind, and has one alarm per monitor (plus queue aspects); `lean`
+ * publishes `Success` only, one alarm per monitor; `grouped` publishes nothing per monitor: its
+ * service has one `FailedChecks` metric and one alarm, whatever its number of monitors.
  */
-import { type Monitor, parseConfig, rateSeconds, type VigilConfig } from '../config/index.ts';
+import { type Monitor, parseConfig, rateSeconds, type Tier, type VigilConfig } from '../config/index.ts';
 import { isFast } from '../monitors/monitor-traits.ts';
 import { queueAspects, VIGIL_WATCHERS } from '../paging/catalog.ts';
 import { compositeChunks, IncidentPlan } from '../paging/incident-plan.ts';
@@ -92,9 +94,14 @@ const GIB = 2 ** 30;
 export const PAGER_SWEEP_MINUTES = 15;
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
 
-/** Metric names `monitor` publishes (lambdas/canary/record.ts, MEASUREMENT_METRICS). */
+/**
+ * Metric names `monitor` publishes (lambdas/canary/record.ts, MEASUREMENT_METRICS): none of its own
+ * when grouped (its service's `FailedChecks` is counted once per service), `Success` only when lean.
+ */
 export function metricNames(monitor: Monitor, componentsPerMonitor: number = USAGE.componentsPerMonitor) {
+  if (monitor.tier === 'grouped') return [];
   const names = ['Success'];
+  if (monitor.tier === 'lean') return names;
   switch (monitor.kind) {
     case 'http': {
       names.push('LatencyMs');
@@ -180,8 +187,9 @@ export function monitorUsage(
   const durationMs = fast ? USAGE.fastInvocationDurationMs : USAGE.checkDurationMs;
   return {
     metrics: metricNames(monitor, componentsPerMonitor),
-    // The Success alarm (high-resolution in fast mode), plus a queue's aspect alarms.
-    standardAlarms: (fast ? 0 : 1) + queueAspects(monitor).length,
+    // The Success alarm (high-resolution in fast mode), plus a queue's aspect alarms; a grouped
+    // monitor has none (its service's one alarm is counted per service).
+    standardAlarms: (fast || monitor.tier === 'grouped' ? 0 : 1) + queueAspects(monitor).length,
     highResolutionAlarms: fast ? 1 : 0,
     invocations,
     gbSeconds: invocations * (durationMs / 1000) * (USAGE.lambdaMemoryMb / 1024),
@@ -234,10 +242,12 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   const sum = (f: (u: MonitorUsage) => number) => usages.reduce((s, u) => s + f(u), 0);
   const plan = IncidentPlan.of(config);
 
-  const metrics = sum((u) => u.metrics.length);
+  // A grouped-tier service: one FailedChecks metric and one alarm, whatever its monitors.
+  const groupedServices = plan.groupedTier.size;
+  const metrics = sum((u) => u.metrics.length) + groupedServices;
   const watchers = Object.keys(VIGIL_WATCHERS).length;
   const heartbeat = config.heartbeat ? 1 : 0;
-  const standardAlarms = sum((u) => u.standardAlarms) + watchers + heartbeat;
+  const standardAlarms = sum((u) => u.standardAlarms) + groupedServices + watchers + heartbeat;
   const highResolutionAlarms = sum((u) => u.highResolutionAlarms);
   const compositeAlarms = compositeAlarmCount(config, plan);
   // One per service with enabled monitors, and one for Vigil itself (lib/vigil-stack.ts).
@@ -257,7 +267,7 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
     line('metrics', 'custom metrics (standard and high-resolution)', metrics, 'metric', CLOUDWATCH.metric),
     line(
       'alarms',
-      'standard alarms (monitors, queue aspects, watchers, heartbeat)',
+      'standard alarms (monitors, queue aspects, grouped services, watchers, heartbeat)',
       standardAlarms,
       'alarm',
       CLOUDWATCH.standardAlarm,
@@ -337,35 +347,63 @@ export interface EndpointCost {
   readonly total: number;
 }
 
+/** Options of {@link endpointMonthCost}. */
+export interface EndpointCostOptions {
+  /** Probed every 10 s (full tier only). @default false */
+  readonly fast?: boolean;
+  /** @default 30 */
+  readonly logRetentionDays?: number;
+  /** @default "full" */
+  readonly tier?: Tier;
+  /** Monitors of the grouped service sharing its one metric and alarm. @default 20 */
+  readonly groupSize?: number;
+}
+
+/** Monitors a grouped service is priced with in {@link endpointMonthCost}. */
+export const GROUPED_PRICING_SIZE = 20;
+
 /**
  * The marginal cost of one HTTP endpoint checked once a minute (`fast`: probed every 10 s), added
  * to a service that already exists: its metrics, its alarm, its schedule's invocations, its
  * Lambda time and its logs (30 days kept). Dashboards, watchers and composites are shared and not
- * in it.
+ * in it. A grouped endpoint carries its share of its service's one metric and alarm
+ * (1 / `groupSize` of each).
  */
-export function endpointMonthCost(fast: boolean, logRetentionDays = 30): EndpointCost {
+export function endpointMonthCost(
+  fast: boolean,
+  logRetentionDays = 30,
+  options: EndpointCostOptions = {},
+): EndpointCost {
+  const tier = options.tier ?? 'full';
+  const groupSize = options.groupSize ?? GROUPED_PRICING_SIZE;
   const [monitor] = parseConfig({
     project: 'endpoint',
-    monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast }],
+    monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast, tier }],
   }).monitors;
   if (!monitor) throw new Error('unreachable: one monitor parsed');
   const u = monitorUsage(monitor);
   const logGb = u.logBytes / GIB;
+  const share = tier === 'grouped' ? 1 / groupSize : 0;
   const byService = {
-    metrics: u.metrics.length * CLOUDWATCH.metric,
+    metrics: (u.metrics.length + share) * CLOUDWATCH.metric,
     alarms:
-      u.standardAlarms * CLOUDWATCH.standardAlarm + u.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
+      (u.standardAlarms + share) * CLOUDWATCH.standardAlarm +
+      u.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
     scheduler: u.invocations * SCHEDULER.perInvocation,
     lambda: u.invocations * LAMBDA.perRequest + u.gbSeconds * LAMBDA.arm64PerGbSecond,
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (logRetentionDays / DAYS_PER_MONTH) * CLOUDWATCH.logsStoragePerGbMonth,
   };
-  return {
-    label: fast ? 'Vigil full, fast (10 s probes)' : 'Vigil full, standard (1 min)',
-    byService,
-    total: Object.values(byService).reduce((s, v) => s + v, 0),
-  };
+  const label =
+    tier === 'full'
+      ? fast
+        ? 'Vigil full, fast (10 s probes)'
+        : 'Vigil full, standard (1 min)'
+      : tier === 'lean'
+        ? 'Vigil lean, standard (1 min)'
+        : `Vigil grouped, standard (1 min, ${groupSize} per service)`;
+  return { label, byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
 }
 
 /** A competitor's cost for the same endpoint, with what it includes. */

@@ -7,6 +7,7 @@
 import { DEFAULT_REPEAT_HOURS, type Monitor, type Severity, type VigilConfig } from '../config/index.ts';
 import { targetSummary } from '../monitors/monitor-traits.ts';
 import {
+  groupedServiceAlarmName,
   heartbeatAlarmName,
   incidentKey,
   monitorAlarmName,
@@ -32,6 +33,11 @@ export interface CatalogAlarm {
   readonly aspect?: string;
   /** What the alarm means, for the heartbeat (monitors, watchers included, have their own). */
   readonly description?: string;
+  /**
+   * A grouped-tier service's one `FailedChecks` alarm (type `service`): it pages by itself, and the
+   * pager reads which monitors failed from the canary log.
+   */
+  readonly grouped?: true;
 }
 
 /** A monitor, as pages describe it. */
@@ -88,7 +94,10 @@ export function queueAspects(monitor: Monitor): { aspect: string; severity: Seve
 
 function thresholdOf(m: Monitor): string {
   const { datapointsToAlarm, evaluationPeriods } = m.alarm;
-  const base = `${datapointsToAlarm} of ${evaluationPeriods} checks fail (${m.schedule})`;
+  const base =
+    m.tier === 'grouped'
+      ? `a failed check (${m.schedule}) counts toward the service's grouped alarm`
+      : `${datapointsToAlarm} of ${evaluationPeriods} checks fail (${m.schedule})`;
   switch (m.kind) {
     case 'http':
       return m.maxLatencyMs !== undefined ? `${base}; slower than ${m.maxLatencyMs} ms fails` : base;
@@ -99,6 +108,12 @@ function thresholdOf(m: Monitor): string {
     case 'command':
       return `${base}; exit code other than 0 within ${m.timeoutSeconds} s fails`;
   }
+}
+
+/** True when every enabled monitor of `service` is `tier: 'grouped'` (and it has one). */
+export function isGroupedTierService(config: VigilConfig, service: string): boolean {
+  const own = config.monitors.filter((m) => m.enabled && m.service === service);
+  return own.length > 0 && own.every((m) => m.tier === 'grouped');
 }
 
 /** The severities a service's enabled monitors (and their aspects) page at, most severe first. */
@@ -118,6 +133,7 @@ export function serviceSeverities(config: VigilConfig, service: string): Severit
  * an alarm that does not exist). What a maintenance window or `vigil mute SERVICE` mutes.
  */
 export function serviceAlarmNames(config: VigilConfig, service: string): string[] {
+  if (isGroupedTierService(config, service)) return [groupedServiceAlarmName(config.project, service)];
   const names: string[] = [];
   for (const m of config.monitors) {
     if (!m.enabled || m.service !== service) continue;
@@ -150,6 +166,7 @@ export function buildPagerCatalog(config: VigilConfig): PagerCatalog {
       ...(m.runbook !== undefined && { runbook: m.runbook }),
       repeatHours: m.repeatHours,
     };
+    if (m.tier === 'grouped') continue; // no alarm of its own: its service's grouped alarm pages
     alarms[monitorAlarmName(config.project, m.name)] = {
       type: 'monitor',
       service: m.service,
@@ -181,6 +198,15 @@ export function buildPagerCatalog(config: VigilConfig): PagerCatalog {
       monitors: own.map((m) => m.name),
     };
     const top = serviceSeverities(config, s.name)[0] ?? 'P4';
+    if (isGroupedTierService(config, s.name)) {
+      alarms[groupedServiceAlarmName(config.project, s.name)] = {
+        type: 'service',
+        service: s.name,
+        severity: top,
+        grouped: true,
+      };
+      continue;
+    }
     alarms[serviceAlarmName(config.project, s.name)] = { type: 'service', service: s.name, severity: top };
     for (const severity of serviceSeverities(config, s.name)) {
       alarms[servicePageAlarmName(config.project, s.name, severity)] = {
@@ -277,7 +303,7 @@ export function withInfraAlarms(catalog: PagerCatalog, options: InfraAlarmOption
   const grouped = options.groupedServices;
   const alarms: Record<string, CatalogAlarm> = Object.fromEntries(
     Object.entries(catalog.alarms).filter(
-      ([, a]) => a.type !== 'service' || !grouped || grouped.has(a.service),
+      ([, a]) => a.type !== 'service' || a.grouped || !grouped || grouped.has(a.service),
     ),
   );
   const monitors: Record<string, CatalogMonitor> = { ...catalog.monitors };

@@ -11,10 +11,15 @@
  * monitor with its queue aspects included, pages from its own alarms directly: a composite costs
  * $0.50 a month, five standard alarms' worth, and a lone queue monitor would need three (health,
  * its severity, its warning severity) to save a few pages of one incident.
+ *
+ * A grouped-tier service (all its monitors `tier: 'grouped'`) has one member, its `FailedChecks`
+ * alarm, which pages directly: the config refuses such a service in a dependency, so it never
+ * needs composites.
  */
 import type { Monitor, Severity, VigilConfig } from '../config/index.ts';
+import { groupedAlarmRule } from '../constructs/grouped-service-alarm.ts';
 import { alarmPeriodSeconds } from '../monitors/alarm-timing.ts';
-import { monitorAlarmName } from '../naming.ts';
+import { groupedServiceAlarmName, monitorAlarmName } from '../naming.ts';
 import { queueAspects } from './catalog.ts';
 import type { AlarmActionStrategy } from './severity-action-strategy.ts';
 
@@ -39,6 +44,7 @@ export interface IncidentMember {
   /** The alarm's name (`monitorAlarmName`). */
   readonly alarmName: string;
   readonly severity: Severity;
+  /** The monitor; the service, for a grouped-tier service's one alarm. */
   readonly monitor: string;
   /** The queue aspect, for aspect alarms. */
   readonly aspect?: string;
@@ -156,14 +162,34 @@ export class IncidentPlan {
   readonly services: readonly string[];
   /** Services that page through composites. */
   readonly grouped: ReadonlySet<string>;
+  /** Grouped-tier services: one `FailedChecks` alarm each, no per-monitor alarms. */
+  readonly groupedTier: ReadonlySet<string>;
 
   private readonly membersOf = new Map<string, IncidentMember[]>();
   private readonly monitorCount = new Map<string, number>();
   private readonly dependenciesOf = new Map<string, string[]>();
 
   private constructor(config: VigilConfig) {
+    const groupedTier = new Set<string>();
+    for (const s of config.services) {
+      const own = config.monitors.filter((m) => m.enabled && m.service === s.name);
+      if (own.length === 0 || !own.every((m) => m.tier === 'grouped')) continue;
+      groupedTier.add(s.name);
+      const rule = groupedAlarmRule(own);
+      this.membersOf.set(s.name, [
+        {
+          alarmName: groupedServiceAlarmName(config.project, s.name),
+          severity: rule.severity,
+          monitor: s.name,
+          detectSeconds: rule.periodSeconds * rule.datapointsToAlarm,
+          recoverSeconds: rule.periodSeconds * (rule.evaluationPeriods - rule.datapointsToAlarm + 1),
+        },
+      ]);
+      this.monitorCount.set(s.name, 1);
+    }
+    this.groupedTier = groupedTier;
     for (const m of config.monitors) {
-      if (!m.enabled) continue;
+      if (!m.enabled || groupedTier.has(m.service)) continue;
       const list = this.membersOf.get(m.service) ?? [];
       list.push(member(config.project, m, m.severity));
       for (const a of queueAspects(m)) list.push(member(config.project, m, a.severity, a.aspect));
@@ -196,6 +222,11 @@ export class IncidentPlan {
     };
     for (const s of config.services) if (this.membersOf.has(s.name)) visit(s.name);
     this.services = order;
+  }
+
+  /** True when `service` is grouped-tier: one `FailedChecks` alarm, no per-monitor alarms. */
+  isGroupedTier(service: string): boolean {
+    return this.groupedTier.has(service);
   }
 
   /** True when `service` pages through composites. */

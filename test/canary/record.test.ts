@@ -96,3 +96,97 @@ describe('recordResult', () => {
     });
   });
 });
+
+describe('recordResult by cost tier', () => {
+  const monitors = parseConfig({
+    project: 'test',
+    services: { shop: { tier: 'grouped' } },
+    monitors: [
+      { kind: 'http', name: 'full-api', url: 'https://example.com/a' },
+      { kind: 'http', name: 'lean-api', url: 'https://example.com/b', tier: 'lean' },
+      { kind: 'http', name: 'shop-cart', service: 'shop', url: 'https://example.com/c' },
+    ],
+  }).monitors;
+  const failed: CheckResult = {
+    ok: false,
+    reason: 'http_status',
+    detail: 'HTTP 503',
+    monitor: 'x',
+    kind: 'http',
+    checkedAt: '2026-11-24T06:00:00.000Z',
+    durationMs: 40,
+    latencyMs: 38,
+    statusCode: 503,
+    attempts: 1,
+  };
+
+  function emf(
+    name: string,
+    result: CheckResult,
+  ): Record<string, unknown> & {
+    _aws: { CloudWatchMetrics: { Metrics: unknown[]; Dimensions: string[][] }[] };
+  } {
+    const monitor = monitors.find((m) => m.name === name);
+    if (!monitor) throw new Error(`no monitor ${name}`);
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const metrics = new Metrics({ namespace: 'Vigil' });
+    metrics.clearDefaultDimensions();
+    recordResult(metrics, monitor, result);
+    metrics.publishStoredMetrics();
+    vi.restoreAllMocks();
+    const line = lines
+      .join('')
+      .split('\n')
+      .find((l) => l.includes('"_aws"'));
+    if (!line) throw new Error('no EMF printed');
+    return JSON.parse(line);
+  }
+
+  it('full: Success and LatencyMs under {Monitor}', () => {
+    const out = emf('full-api', failed);
+    expect(out._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'Vigil',
+        Dimensions: [['Monitor']],
+        Metrics: [
+          { Name: 'Success', Unit: 'Count' },
+          { Name: 'LatencyMs', Unit: 'Milliseconds' },
+        ],
+      },
+    ]);
+    expect(out).toMatchObject({ Monitor: 'full-api', Success: 0, LatencyMs: 38 });
+  });
+
+  it('lean: Success only under {Monitor}; the latency stays in the line as metadata', () => {
+    const out = emf('lean-api', failed);
+    expect(out._aws.CloudWatchMetrics).toEqual([
+      { Namespace: 'Vigil', Dimensions: [['Monitor']], Metrics: [{ Name: 'Success', Unit: 'Count' }] },
+    ]);
+    expect(out).toMatchObject({ Monitor: 'lean-api', Success: 0, LatencyMs: '38', reason: 'http_status' });
+  });
+
+  it('grouped: FailedChecks under {Service} only, 1 for a failed check and 0 for a passed one', () => {
+    const out = emf('shop-cart', failed);
+    expect(out._aws.CloudWatchMetrics).toEqual([
+      {
+        Namespace: 'Vigil',
+        Dimensions: [['Service']],
+        Metrics: [{ Name: 'FailedChecks', Unit: 'Count' }],
+      },
+    ]);
+    expect(out).toMatchObject({
+      Service: 'shop',
+      FailedChecks: 1,
+      monitor: 'shop-cart',
+      reason: 'http_status',
+    });
+    expect(out).not.toHaveProperty('Monitor');
+    expect(out).not.toHaveProperty('Success');
+    const passed = emf('shop-cart', { ...failed, ok: true } as unknown as CheckResult);
+    expect(passed).toMatchObject({ Service: 'shop', FailedChecks: 0, reason: 'ok' });
+  });
+});

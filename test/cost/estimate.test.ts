@@ -190,3 +190,46 @@ describe('helpers', () => {
     expect(PAGER_SWEEP_MINUTES).toBe(DEFAULT_SWEEP_MINUTES);
   });
 });
+
+describe('per endpoint-month by cost tier', () => {
+  const n = 43_800;
+  const logGb = (n * 1500) / GIB;
+  // Scheduler, Lambda requests and duration, log ingestion and storage: the same in every tier.
+  const perCheck =
+    n / 1e6 + (n * 0.2) / 1e6 + n * 0.3 * 0.25 * GB_S + logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03;
+
+  it('lean: 1 metric ($0.30) and 1 alarm ($0.10): $0.40 of CloudWatch', () => {
+    const cost = endpointMonthCost(false, 30, { tier: 'lean' });
+    expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4, 9);
+    expect(cost.total).toBeCloseTo(0.4 + perCheck, 9);
+    expect(cost.total.toFixed(2)).toBe('0.53');
+  });
+
+  it('grouped: a twentieth of the service metric and alarm: $0.02 of CloudWatch', () => {
+    const cost = endpointMonthCost(false, 30, { tier: 'grouped', groupSize: 20 });
+    expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4 / 20, 9);
+    expect(cost.total).toBeCloseTo(0.02 + perCheck, 9);
+    expect(cost.total.toFixed(2)).toBe('0.15');
+  });
+
+  it('counts a grouped service once: 1 metric and 1 alarm for 20 monitors; a lean monitor 1 of each', () => {
+    const c = parseConfig({
+      project: 'p',
+      services: { shop: { tier: 'grouped' } },
+      monitors: [
+        ...Array.from({ length: 20 }, (_, i) => ({
+          kind: 'http' as const,
+          name: `shop-${i}`,
+          service: 'shop',
+          url: 'https://example.com',
+        })),
+        { kind: 'http', name: 'api', url: 'https://example.com', tier: 'lean' },
+      ],
+    });
+    const counts = estimateCost(c).counts;
+    expect(counts.metrics).toBe(1 + 1);
+    expect(counts.standardAlarms).toBe(1 + 1 + 4); // grouped service, lean monitor, Vigil's watchers
+    expect(counts.compositeAlarms).toBe(0);
+    expect(counts.schedules).toBe(21 + 1);
+  });
+});
