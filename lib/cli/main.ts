@@ -168,7 +168,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedArgs {
     return { kind: 'error', message: 'missing command; use "validate", "check", "mute" or "unmute"' };
   }
   if (!(COMMANDS as readonly string[]).includes(command)) {
-    return { kind: 'error', message: `unknown command "${command}"; use "validate" or "check"` };
+    return {
+      kind: 'error',
+      message: `unknown command "${command}"; use one of "validate", "check", "cost", "mute", "unmute"`,
+    };
   }
   if (command === 'mute' || command === 'unmute') return parseMuteArgs(command, values, extra);
   const muteOnly = [...MUTE_ONLY_OPTIONS, 'all' as const].find((o) => values[o] !== undefined);

@@ -460,7 +460,9 @@ describe.concurrent('vigil usage', () => {
     const { code, stdout, stderr } = await vigil(['deploy']);
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(stderr).toMatch(/^vigil: unknown command "deploy"; use "validate" or "check"\n\nUsage: vigil/);
+    expect(stderr).toMatch(
+      /^vigil: unknown command "deploy"; use one of "validate", "check", "cost", "mute", "unmute"\n\nUsage: vigil/,
+    );
   });
 
   it('an unknown option exits 2', async () => {
