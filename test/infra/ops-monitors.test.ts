@@ -6,25 +6,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { opsConfig } from '../support/configs.ts';
-import { logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
+import { flatten, logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
 
 let synth: Synthesized;
 let statements: Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
-
-/** Renders Fn::Join / Ref trees as readable strings: "arn:<AWS::Partition>:sqs:...". */
-function flat(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(flat);
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if ('Fn::Join' in v) {
-      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-      return parts.map((p) => (typeof p === 'string' ? p : String(flat(p)))).join(sep);
-    }
-    if ('Ref' in v) return `<${v.Ref}>`;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flat(x)]));
-  }
-  return value;
-}
 
 beforeAll(() => {
   synth = synthVigil(opsConfig);
@@ -33,7 +18,7 @@ beforeAll(() => {
   });
   statements = Object.values(policies).flatMap(
     (p) =>
-      flat(
+      flatten(
         (p as { Properties: { PolicyDocument: { Statement: [] } } }).Properties.PolicyDocument.Statement,
       ) as [],
   );

@@ -11,7 +11,7 @@ import { SEVERITIES, type Severity } from '../../lib/config/index.ts';
 import { buildPagerCatalog, type PagerCatalog, withInfraAlarms } from '../../lib/paging/catalog.ts';
 import { IncidentPlan } from '../../lib/paging/incident-plan.ts';
 import { incidentConfig } from '../support/configs.ts';
-import { logicalId, propertiesNamed, type Synthesized, synthVigil } from '../support/synth.ts';
+import { flatten, logicalId, propertiesNamed, type Synthesized, synthVigil } from '../support/synth.ts';
 
 let synth: Synthesized;
 let pagerId: string;
@@ -23,28 +23,12 @@ beforeAll(() => {
 const rawTopic = (s: Severity) => logicalId(synth.stack.paging.topics[s]);
 const notifyTopic = (s: Severity) => logicalId(synth.stack.notify.topics[s]);
 
-/** Renders Fn::Join / Ref / Fn::GetAtt trees as readable strings. */
-function flat(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(flat);
-  if (value && typeof value === 'object') {
-    const v = value as Record<string, unknown>;
-    if ('Fn::Join' in v) {
-      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
-      return parts.map((p) => (typeof p === 'string' ? p : String(flat(p)))).join(sep);
-    }
-    if ('Ref' in v) return `<${v.Ref}>`;
-    if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flat(x)]));
-  }
-  return value;
-}
-
 function subscriptionsOf(topicId: string) {
   return Object.values(
     synth.template.findResources('AWS::SNS::Subscription', { Properties: { TopicArn: { Ref: topicId } } }),
   )
     .map((s) => (s as { Properties: { Protocol: string; Endpoint: unknown } }).Properties)
-    .map(({ Protocol, Endpoint }) => ({ Protocol, Endpoint: flat(Endpoint) }));
+    .map(({ Protocol, Endpoint }) => ({ Protocol, Endpoint: flatten(Endpoint) }));
 }
 
 describe('topics', () => {
@@ -114,7 +98,7 @@ describe('topics', () => {
           (p as { Properties: { PolicyDocument: { Statement: { Sid?: string }[] } } }).Properties
             .PolicyDocument.Statement,
       );
-    expect(flat(statements('P2').find((s) => s.Sid === 'PagerFailureAlarmPublishes'))).toEqual({
+    expect(flatten(statements('P2').find((s) => s.Sid === 'PagerFailureAlarmPublishes'))).toEqual({
       Sid: 'PagerFailureAlarmPublishes',
       Effect: 'Allow',
       Principal: { Service: 'cloudwatch.amazonaws.com' },
@@ -153,7 +137,7 @@ describe('the pager function', () => {
 
   it('gets the project, the readable topics, the canary log group, the sweep interval and the dashboard link', () => {
     const env = synth.template.toJSON().Resources[pagerId].Properties.Environment.Variables;
-    expect(flat(env)).toEqual({
+    expect(flatten(env)).toEqual({
       POWERTOOLS_SERVICE_NAME: 'vigil-pager',
       VIGIL_PROJECT: 'shop',
       NOTIFY_TOPIC_P1: `<${notifyTopic('P1')}>`,
@@ -227,7 +211,7 @@ describe('pager role', () => {
           .Statement,
     );
     const heartbeat = logicalId(synth.stack.pager.heartbeatAlarm as never);
-    expect(flat(statements)).toEqual([
+    expect(flatten(statements)).toEqual([
       {
         Sid: 'WriteOwnLogs',
         Effect: 'Allow',
@@ -293,7 +277,7 @@ describe('sweep and heartbeat', () => {
   const group = () => synth.stack.resolve(synth.stack.pager.schedules.group.scheduleGroupName);
 
   it('sweeps every 15 minutes with { kind: "sweep" }, in its own schedule group', () => {
-    expect(flat(schedule('sweep'))).toMatchObject({
+    expect(flatten(schedule('sweep'))).toMatchObject({
       ScheduleExpression: 'rate(15 minutes)',
       ScheduleExpressionTimezone: 'Etc/UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -307,7 +291,7 @@ describe('sweep and heartbeat', () => {
   });
 
   it('sends { kind: "heartbeat" } on the configured schedule', () => {
-    expect(flat(schedule('heartbeat'))).toMatchObject({
+    expect(flatten(schedule('heartbeat'))).toMatchObject({
       ScheduleExpression: 'cron(0 9 ? * MON *)',
       GroupName: group(),
       Target: { Arn: `<${pagerId}.Arn>`, Input: JSON.stringify({ kind: 'heartbeat' }) },
@@ -324,7 +308,7 @@ describe('sweep and heartbeat', () => {
         (p as { Properties: { PolicyDocument: { Statement: unknown[] } } }).Properties.PolicyDocument
           .Statement,
     );
-    expect(flat(statements)).toEqual([
+    expect(flatten(statements)).toEqual([
       { Sid: 'InvokePager', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: `<${pagerId}.Arn>` },
       {
         Effect: 'Allow',

@@ -58,3 +58,22 @@ export function namesById(template: Template, type: string, nameProperty: string
     ]),
   );
 }
+
+/**
+ * Renders CloudFormation intrinsic trees as readable strings for assertions: `Fn::Join` joined,
+ * `Ref` as `<AWS::Region>` or `<LogicalId>`, `Fn::GetAtt` as `<LogicalId.Attr>` (as cdk-nag names them).
+ */
+export function flatten(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(flatten);
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('Fn::Join' in v) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return parts.map((p) => (typeof p === 'string' ? p : String(flatten(p)))).join(sep);
+    }
+    if ('Ref' in v) return `<${v.Ref}>`;
+    if ('Fn::GetAtt' in v) return `<${(v['Fn::GetAtt'] as string[]).join('.')}>`;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, flatten(x)]));
+  }
+  return value;
+}
