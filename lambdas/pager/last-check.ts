@@ -159,29 +159,13 @@ export async function readLastChecks(
   const wanted = new Set(monitors);
   if (wanted.size === 0) return new Map();
   try {
-    const { sdk, client } = await logs();
     for (const filterPattern of monitorFilterPatterns([...wanted])) {
-      let nextToken: string | undefined;
-      for (let page = 0; page < MAX_PAGES; page++) {
-        const out = await client.send(
-          new sdk.FilterLogEventsCommand({
-            logGroupName,
-            filterPattern,
-            startTime: now.getTime() - LAST_CHECK_LOOKBACK_MS,
-            ...(nextToken && { nextToken }),
-          }),
-        );
-        for (const event of out.events ?? []) {
-          const line = event.message ? parseCheckLine(event.message) : undefined;
-          if (!line || !wanted.has(line.monitor)) continue;
-          const at = event.timestamp ?? 0;
-          const seen = newest.get(line.monitor);
-          // Newest wins; on a tie, the later event (FilterLogEvents returns oldest first).
-          if (!seen || at >= seen.at) newest.set(line.monitor, { at, result: line.result });
-        }
-        nextToken = out.nextToken;
-        if (!nextToken) break;
-      }
+      await filterEvents(logs, logGroupName, filterPattern, now, (at, line) => {
+        if (!wanted.has(line.monitor)) return;
+        const seen = newest.get(line.monitor);
+        // Newest wins; on a tie, the later event (FilterLogEvents returns oldest first).
+        if (!seen || at >= seen.at) newest.set(line.monitor, { at, result: line.result });
+      });
     }
   } catch (error) {
     logger.warn('could not read the last check results; paging without them', {
