@@ -89,7 +89,7 @@ export function addGroupedServiceAlarm(
 }
 
 /**
- * The composites of a grouped service, after those of the services it depends on (in `incidents`);
+ * The composites of a service that pages through composites, after those of the services it depends on (in `incidents`);
  * its composites are added to `alarms`. Member alarms may sit in other stacks (the parts of a big
  * service): the composite's `DependsOn` then becomes a dependency between the stacks.
  */

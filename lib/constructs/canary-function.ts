@@ -7,7 +7,7 @@ import type { Monitor, SecretRef } from '../config/index.ts';
 import type { AccessGrant } from '../monitors/aws-access.ts';
 import { invocationDeadlineMs } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE } from '../naming.ts';
-import { HouseFunction } from './house-function.ts';
+import { HouseFunction, wildcardFinding } from './house-function.ts';
 
 /** The canary's handler: middy wiring around the check engine. */
 export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
@@ -183,28 +183,14 @@ export class CanaryFunction extends HouseFunction {
       wildcards.push(anyKey);
     }
     // cdk-nag names each wildcard finding by its resource; acknowledge exactly those, with the reason.
-    for (const resource of new Set(wildcards.map((r) => nagResource(Stack.of(this), r)))) {
+    for (const id of new Set(wildcards.map((r) => wildcardFinding(Stack.of(this), r)))) {
       Validations.of(this.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        id,
         reason:
           'The narrowest IAM allows: objects under the monitored backup prefix (prefix*), snapshots of the monitored database (RDS authorizes DescribeDB*Snapshots on snapshot ARNs whose names are not known in advance), Run Command results (GetCommandInvocation/ListCommandInvocations have no resource type), instances selected by tag (conditioned on ssm:resourceTag), and kms:Decrypt only via S3 for backup objects.',
       });
     }
   }
-}
-
-/** A resource as cdk-nag prints it in a finding id: pseudo parameters as `<AWS::Region>`. */
-function nagResource(stack: Stack, resource: string): string {
-  const render = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    if (v && typeof v === 'object' && 'Ref' in v) return `<${(v as { Ref: string }).Ref}>`;
-    if (v && typeof v === 'object' && 'Fn::Join' in v) {
-      const [sep, parts] = (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-      return parts.map(render).join(sep);
-    }
-    return JSON.stringify(v);
-  };
-  return render(stack.resolve(resource));
 }
 
 function unique(values: readonly string[]): string[] {

@@ -1,4 +1,4 @@
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, type Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -168,4 +168,21 @@ function retentionDays(days: number): logs.RetentionDays {
     throw new Error(`logRetentionDays: ${days} is not a CloudWatch Logs retention; use e.g. 7, 14, 30 or 90`);
   }
   return days as logs.RetentionDays;
+}
+
+/**
+ * The id cdk-nag gives an IAM5 finding for a wildcard `resource` (pseudo parameters rendered as
+ * `<AWS::Region>`), so an acknowledgement names exactly that finding and no other.
+ */
+export function wildcardFinding(stack: Stack, resource: string): string {
+  const render = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (v && typeof v === 'object' && 'Ref' in v) return `<${(v as { Ref: string }).Ref}>`;
+    if (v && typeof v === 'object' && 'Fn::Join' in v) {
+      const [sep, parts] = (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      return parts.map(render).join(sep);
+    }
+    return JSON.stringify(v);
+  };
+  return `AwsSolutions-IAM5[Resource::${render(stack.resolve(resource))}]`;
 }

@@ -22,7 +22,7 @@ import {
 import { HEARTBEAT_DESCRIPTION, type PagerCatalog } from '../paging/catalog.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
 import { CheckScheduler } from './check-scheduler.ts';
-import { HouseFunction } from './house-function.ts';
+import { HouseFunction, wildcardFinding } from './house-function.ts';
 
 /** The pager's handler: middy wiring around the page formatter. */
 export const PAGER_ENTRY = fileURLToPath(new URL('../../lambdas/pager/handler.ts', import.meta.url));
@@ -182,7 +182,7 @@ export class Pager extends HouseFunction {
       }),
     );
     Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:${projectPrefix(props.project)}*]`,
+      id: wildcardFinding(stack, vigilAlarms),
       reason:
         "DescribeAlarmHistory on the project's own alarms (vigil-<project>-*), read only: a recovery page says how long the incident lasted.",
     });
@@ -197,7 +197,7 @@ export class Pager extends HouseFunction {
         'cloudwatch:DescribeAlarms must be allowed on * to return composite alarms at all (DescribeAlarms API reference), and ListAlarmMuteRules lists rules, which have no narrower resource; both only read.',
     });
     Validations.of(this.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm-mute-rule:${muteRuleName(props.project, '*')}]`,
+      id: wildcardFinding(stack, vigilMuteRules),
       reason:
         "The project's mute rules (maintenance windows and `vigil mute`) are named by a prefix; their names are not all known at synth.",
     });
