@@ -63,7 +63,7 @@ export class MonitorStack extends Stack {
     this.share = share;
 
     const local = new Map<string, cloudwatch.AlarmBase>();
-    this.monitors = addHealthMonitors(this, ctx, share.monitors, local);
+    this.monitors = addHealthMonitors(this, ctx, share.monitors, local, share.part);
     for (const [name, health] of this.monitors) registry.monitors.set(name, health);
     for (const [name, alarm] of local) registry.alarms.set(name, alarm);
 

@@ -8,15 +8,18 @@
  */
 import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type { Construct } from 'constructs';
-import type { MaintenanceWindow, Monitor, VigilConfig } from './config/index.ts';
+import { type MaintenanceWindow, type Monitor, toGroupEvent, type VigilConfig } from './config/index.ts';
 import type { CheckScheduler } from './constructs/check-scheduler.ts';
 import { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
-import { HealthMonitor } from './constructs/health-monitor.ts';
+import { HealthMonitor, scheduleMaxEventAge, truncate } from './constructs/health-monitor.ts';
 import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
 import { QueueAlarms } from './constructs/queue-alarms.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
 import { ServiceIncident } from './constructs/service-incident.ts';
+import { monitorAlarmPeriodSeconds } from './monitors/alarm-timing.ts';
+import { invocationGroups } from './monitors/invocation-groups.ts';
 import { groupedServiceAlarmName, monitorAlarmName } from './naming.ts';
 import { serviceAlarmNames } from './paging/catalog.ts';
 import type { IncidentPlan } from './paging/incident-plan.ts';
@@ -34,22 +37,46 @@ export interface ServiceContext {
   readonly pageBySeverity: AlarmActionStrategy;
 }
 
-/** One {@link HealthMonitor} (and its queue alarms) per monitor; every alarm is added to `alarms` by name. */
+/**
+ * One schedule per invocation group (lib/monitors/invocation-groups.ts) and one
+ * {@link HealthMonitor} (and its queue alarms) per monitor; every alarm is added to `alarms` by
+ * name. `part` is the part of a split service these monitors are (1 when not split).
+ */
 export function addHealthMonitors(
   scope: Construct,
   ctx: ServiceContext,
   monitors: readonly Monitor[],
   alarms: Map<string, cloudwatch.AlarmBase>,
+  part = 1,
 ): Map<string, HealthMonitor> {
   const { project } = ctx.config;
+  const shared = new Map<string, scheduler.Schedule>();
+  for (const group of invocationGroups(monitors, { part })) {
+    if (group.invocation !== 'shared' || group.constructId === undefined) continue;
+    const first = group.monitors[0];
+    if (!first) continue;
+    const schedule = ctx.scheduler.addSchedule(scope, group.constructId, {
+      name: group.scheduleName,
+      expression: group.schedule,
+      event: toGroupEvent(group.monitors),
+      maxEventAge: scheduleMaxEventAge(monitorAlarmPeriodSeconds(first)),
+      description: truncate(
+        `Vigil checks of ${group.service}: ${group.monitors.map((m) => m.name).join(', ')}`,
+        512,
+      ),
+    });
+    for (const m of group.monitors) shared.set(m.name, schedule);
+  }
   const made = new Map<string, HealthMonitor>();
   for (const monitor of monitors) {
     const paging = ctx.plan.memberPaging(monitor.service, ctx.pageBySeverity);
+    const sharedSchedule = shared.get(monitor.name);
     const health = new HealthMonitor(scope, `Monitor-${monitor.name}`, {
       project,
       monitor,
       scheduler: ctx.scheduler,
       paging,
+      ...(sharedSchedule && { sharedSchedule }),
     });
     made.set(monitor.name, health);
     if (health.alarm) alarms.set(monitorAlarmName(project, monitor.name), health.alarm);

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Monitor, VigilConfig } from './config/index.ts';
 import { MUTE_RULE_MAX_ALARMS } from './constructs/maintenance-mute-rules.ts';
+import { invocationGroups } from './monitors/invocation-groups.ts';
 import { queueAspects } from './paging/catalog.ts';
 import { compositeChunks, IncidentPlan } from './paging/incident-plan.ts';
 
@@ -80,9 +81,12 @@ export function partIndex(monitorName: string, parts: number): number {
   return digest.readUInt32BE(0) % parts;
 }
 
-/** Resources a monitor makes: a schedule, an alarm (none when grouped-tier), and one alarm per queue aspect. */
+/**
+ * Alarms a monitor makes: its own (none when grouped-tier) and one per queue aspect. Its schedule is
+ * its invocation group's, counted per part.
+ */
 export function monitorResources(monitor: Monitor): number {
-  return (monitor.tier === 'grouped' ? 1 : 2) + queueAspects(monitor).length;
+  return (monitor.tier === 'grouped' ? 0 : 1) + queueAspects(monitor).length;
 }
 
 /**
@@ -118,7 +122,9 @@ function partResources(
     monitors.reduce((n, m) => n + (m.tier === 'grouped' ? 0 : 1) + queueAspects(m).length, 0) +
     (first ? composites : 0);
   const own = monitors.reduce((n, m) => n + monitorResources(m), 0);
-  return own + windows * Math.ceil(alarms / MUTE_RULE_MAX_ALARMS) + (first ? composites + 1 : 0);
+  // One schedule per invocation group (the part only changes their names).
+  const schedules = invocationGroups(monitors).length;
+  return own + schedules + windows * Math.ceil(alarms / MUTE_RULE_MAX_ALARMS) + (first ? composites + 1 : 0);
 }
 
 /** Plans the stacks of `config` (see the module comment). */

@@ -1,19 +1,21 @@
 /**
- * The canary: EventBridge Scheduler invokes it with `{ monitor }`; it runs that monitor's check
- * once, publishes the result as EMF metrics and one log line, and returns the result (so a
- * remediation runbook can invoke it to verify health). A fast monitor is probed six times, 10 s
- * apart, each probe flushed as its own high-resolution EMF line (./fast-probe.ts).
+ * The canary: EventBridge Scheduler invokes it with `{ monitors }` (monitors sharing an invocation,
+ * docs/adr/0008-shared-invocations.md) or `{ monitor }` (one with `invocation: 'own'`, or a
+ * remediation runbook verifying health). It runs every check at once, each with its own deadline,
+ * so a slow endpoint delays no other; as each one ends, its result is flushed as its own EMF line
+ * and logged as one line. It returns the result (`{ monitor }`) or the results (`{ monitors }`). A
+ * fast monitor is probed six times, 10 s apart, each probe flushed as its own high-resolution EMF
+ * line (./fast-probe.ts).
  *
  * Middy wiring only: the check is lambdas/canary/checks, the recording is ./record.ts, the probe
  * loop is ./fast-probe.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { parseCanaryEvent } from '../../lib/config/events.ts';
-import type { HttpMonitor } from '../../lib/config/resolve.ts';
+import { parseCanaryRequest } from '../../lib/config/events.ts';
+import type { HttpMonitor, Monitor } from '../../lib/config/resolve.ts';
 import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../../lib/config/schema.ts';
 import { aws } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
@@ -25,6 +27,7 @@ import {
   cutOffResult,
   type FastCheckResult,
   type ProbeClock,
+  type ProbeSlot,
   runFastProbes,
   summarize,
 } from './fast-probe.ts';
@@ -53,14 +56,8 @@ export function createCanaryHandler(deps: CanaryDeps) {
     const run = await runFastProbes<CheckResult>(
       () => runCheck(monitor, { resolveSecret, aws }),
       (slot) => cutOffResult(monitor, slot, cutoffMs),
-      (result, slot) => {
-        recordResult(metrics, monitor, result, { timestamp: slot.startsAt });
-        logResult(logger, monitor, result, slot);
-        // Flush now: a line held to the end of the minute would reach the 10 s alarm a minute late.
-        // The last one is left to the logMetrics middleware, which flushes as the handler returns
-        // (after a run that stopped early it has nothing left, and Powertools warns of that).
-        if (!slot.last) metrics.publishStoredMetrics();
-      },
+      // Flushed at once: a line held to the end of the minute would reach the 10 s alarm a minute late.
+      (result, slot) => report(monitor, result, slot),
       deps.clock,
       {
         probes: FAST_PROBES,
@@ -81,21 +78,51 @@ export function createCanaryHandler(deps: CanaryDeps) {
     return summarize(monitor, run);
   }
 
-  async function canary(event: unknown, context: Context): Promise<CheckResult | FastCheckResult> {
-    // A malformed event is a deployment bug, not an endpoint failure: throw. Scheduler invokes us
-    // asynchronously, so the failure lands in the canary's on-failure destination (the shared
-    // dead-letter queue), and the monitor's alarm sees missing data, which pages.
-    const monitor = parseCanaryEvent(event);
+  async function checkOne(monitor: Monitor, context: Context): Promise<CheckResult | FastCheckResult> {
     if (monitor.kind === 'http' && monitor.fast) return fast(monitor, context);
     const result = await runCheck(monitor, { resolveSecret, aws });
-    recordResult(metrics, monitor, result);
-    logResult(logger, monitor, result);
+    report(monitor, result);
     return result;
   }
 
-  return middy(canary)
-    .use(injectLambdaContext(logger))
-    .use(logMetrics(metrics, { throwOnEmptyMetrics: false }));
+  async function canary(event: unknown, context: Context): Promise<CanaryResponse> {
+    // A malformed event is a deployment bug, not an endpoint failure: throw. Scheduler invokes us
+    // asynchronously, so the failure lands in the canary's on-failure destination (the shared
+    // dead-letter queue), and the monitors' alarms see missing data, which pages.
+    const request = parseCanaryRequest(event);
+    if (request.shape === 'monitor') return checkOne(request.monitor, context);
+    const settled = await Promise.allSettled(request.monitors.map((m) => checkOne(m, context)));
+    const results = settled.map((outcome, i) => {
+      if (outcome.status === 'fulfilled') return outcome.value;
+      // Checks never throw; a bug that does must not cost the group's other results. This monitor
+      // reports nothing, and its alarm counts the missing datapoint as a failure.
+      const monitor = request.monitors[i]?.name;
+      logger.error('check crashed', { monitor, error: outcome.reason as Error });
+      return { monitor: String(monitor), ok: false as const, crashed: String(outcome.reason) };
+    });
+    return { results };
+  }
+
+  return middy(canary).use(injectLambdaContext(logger));
 }
+
+/** A check's metrics, flushed as their own EMF line at once (each monitor has its own dimensions), and its log line. */
+function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
+  recordResult(metrics, monitor, result, slot && { timestamp: slot.startsAt });
+  metrics.publishStoredMetrics();
+  logResult(logger, monitor, result, slot);
+}
+
+/** What an invocation returns: the check's result for `{ monitor }`, every result for `{ monitors }`. */
+export type CanaryResponse =
+  | CheckResult
+  | FastCheckResult
+  | {
+      readonly results: readonly (
+        | CheckResult
+        | FastCheckResult
+        | { readonly monitor: string; readonly ok: false; readonly crashed: string }
+      )[];
+    };
 
 export const handler = createCanaryHandler({ clock: realClock });

@@ -1,14 +1,25 @@
 /**
  * The canary's event: what each EventBridge Scheduler schedule sends. CDK builds it with
- * {@link toCanaryEvent}; the handler parses it with {@link canaryEventSchema}, the same schema that
- * validated the config, so the two ends cannot drift apart.
+ * {@link toCanaryEvent} (one monitor: `{ monitor }`) or {@link toGroupEvent} (monitors sharing an
+ * invocation: `{ monitors }`); the handler parses either with {@link canaryRequestSchema}, the same
+ * schema that validated the config, so the two ends cannot drift apart.
  */
 import * as z from 'zod/mini';
 import { type Monitor, resolveMonitor } from './resolve.ts';
-import { type MonitorInput, monitorInputSchema } from './schema.ts';
+import { MAX_MONITORS_PER_INVOCATION, type MonitorInput, monitorInputSchema } from './schema.ts';
 
+/** One monitor: a monitor with `invocation: 'own'`, or a remediation verifying one service. */
 export const canaryEventSchema = z.strictObject({ monitor: monitorInputSchema });
 export type CanaryEvent = z.input<typeof canaryEventSchema>;
+
+/** Monitors that share one invocation (`invocation: 'shared'`, the default). */
+export const groupEventSchema = z.strictObject({
+  monitors: z.array(monitorInputSchema).check(z.minLength(1), z.maxLength(MAX_MONITORS_PER_INVOCATION)),
+});
+export type GroupEvent = z.input<typeof groupEventSchema>;
+
+/** Either payload the canary accepts. */
+export const canaryRequestSchema = z.union([canaryEventSchema, groupEventSchema]);
 
 /** A JSON copy with readonly dropped: the payload is plain data. */
 function plain<T>(value: T): DeepMutable<T> {
@@ -26,8 +37,9 @@ type DeepMutable<T> = T extends readonly (infer U)[]
  */
 export function toMonitorInput(monitor: Monitor): MonitorInput {
   const input = kindInput(plain(monitor));
-  // `tier: 'full'` is left out so full monitors' payloads stay as they were.
+  // `tier: 'full'` and `invocation: 'shared'` (the defaults) are left out to keep payloads short.
   if (input.tier === 'full') delete input.tier;
+  if (input.invocation === 'shared') delete input.invocation;
   return input;
 }
 
@@ -64,7 +76,25 @@ export function toCanaryEvent(monitor: Monitor): CanaryEvent {
   return { monitor: toMonitorInput(monitor) };
 }
 
-/** Parses and resolves a canary event; throws a zod error naming the bad field. */
+/** The schedule payload for monitors that share one invocation, in the order given. */
+export function toGroupEvent(monitors: readonly Monitor[]): GroupEvent {
+  return { monitors: monitors.map(toMonitorInput) };
+}
+
+/** Parses and resolves a one-monitor canary event; throws a zod error naming the bad field. */
 export function parseCanaryEvent(event: unknown): Monitor {
   return resolveMonitor(canaryEventSchema.parse(event).monitor);
+}
+
+/** What a canary invocation was asked to run. */
+export type CanaryRequest =
+  | { readonly shape: 'monitor'; readonly monitor: Monitor }
+  | { readonly shape: 'monitors'; readonly monitors: readonly Monitor[] };
+
+/** Parses and resolves either payload; throws a zod error naming the bad field. */
+export function parseCanaryRequest(event: unknown): CanaryRequest {
+  const parsed = canaryRequestSchema.parse(event);
+  return 'monitor' in parsed
+    ? { shape: 'monitor', monitor: resolveMonitor(parsed.monitor) }
+    : { shape: 'monitors', monitors: parsed.monitors.map((m) => resolveMonitor(m)) };
 }

@@ -8,6 +8,7 @@ import {
   type BackupMonitorInput,
   configInputSchema,
   DEFAULT_ALARM,
+  DEFAULT_INVOCATION,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
   DEFAULT_SCHEDULE,
@@ -18,6 +19,7 @@ import {
   FAST_DEFAULT_TIMEOUT_MS,
   FAST_SCHEDULE,
   type httpMonitorSchema,
+  type Invocation,
   type MonitorInput,
   minutesOfDay,
   type QueueMonitorInput,
@@ -45,6 +47,8 @@ export interface ResolvedMonitorBase {
   readonly repeatHours: number;
   /** Cost tier: the monitor's, else its service's, else defaults.tier, else `full`. */
   readonly tier: Tier;
+  /** `shared` or `own` invocation: the monitor's, else its service's, else defaults', else `shared`. */
+  readonly invocation: Invocation;
 }
 
 /** Reminder interval by severity, as the runbooks page: P1/P2 every 4 h, P3/P4 never. */
@@ -182,11 +186,21 @@ export interface VigilConfig {
 
 type Defaults = NonNullable<VigilConfigInput['defaults']>;
 
+/** What a service sets for the monitors that set none (`services.<service>`). */
+export interface ServiceMonitorDefaults {
+  readonly tier?: Tier | undefined;
+  readonly invocation?: Invocation | undefined;
+}
+
 /**
  * Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`,
- * `serviceTier` from `services.<service>.tier`.
+ * `service` from `services.<service>`.
  */
-export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}, serviceTier?: Tier): Monitor {
+export function resolveMonitor(
+  m: MonitorInput,
+  defaults: Defaults = {},
+  service: ServiceMonitorDefaults = {},
+): Monitor {
   const severity = m.severity ?? defaults.severity ?? DEFAULT_SEVERITY;
   const base: ResolvedMonitorBase = {
     name: m.name,
@@ -198,7 +212,8 @@ export function resolveMonitor(m: MonitorInput, defaults: Defaults = {}, service
     ...(m.runbook !== undefined && { runbook: m.runbook }),
     enabled: m.enabled ?? true,
     repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
-    tier: m.tier ?? serviceTier ?? defaults.tier ?? DEFAULT_TIER,
+    tier: m.tier ?? service.tier ?? defaults.tier ?? DEFAULT_TIER,
+    invocation: m.invocation ?? service.invocation ?? defaults.invocation ?? DEFAULT_INVOCATION,
   };
   switch (m.kind) {
     case 'http': {
@@ -512,7 +527,7 @@ export function parseConfig(input: unknown, source?: string): VigilConfig {
   const c = parsed.data;
   const defaults = c.defaults ?? {};
   const declared = c.services ?? {};
-  const monitors = c.monitors.map((m) => resolveMonitor(m, defaults, declared[m.service ?? m.name]?.tier));
+  const monitors = c.monitors.map((m) => resolveMonitor(m, defaults, declared[m.service ?? m.name]));
   const names = [...new Set([...Object.keys(declared), ...monitors.map((m) => m.service)])];
   const services: Service[] = names.map((name) => {
     const s = declared[name];

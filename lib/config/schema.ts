@@ -49,6 +49,25 @@ export const tierSchema = z.enum(TIERS, {
 export type Tier = z.infer<typeof tierSchema>;
 export const DEFAULT_TIER: Tier = 'full';
 
+/**
+ * How a monitor's check is invoked: `shared` runs it in one canary invocation with the other
+ * monitors of its service that have the same schedule and mode (up to
+ * {@link MAX_MONITORS_PER_INVOCATION}, all at once, each with its own deadline); `own` gives it a
+ * schedule and an invocation of its own. Sharing divides Scheduler, Lambda request and Lambda time
+ * by the group's size. See docs/adr/0008-shared-invocations.md.
+ */
+export const INVOCATIONS = ['shared', 'own'] as const;
+export const invocationSchema = z.enum(INVOCATIONS, {
+  error: (i) => `expected "shared" or "own", got ${JSON.stringify(i.input)}`,
+});
+export type Invocation = z.infer<typeof invocationSchema>;
+export const DEFAULT_INVOCATION: Invocation = 'shared';
+/**
+ * Most monitors one invocation runs. Their checks run concurrently, so memory is the bound: 50 bodies
+ * at the default 1 MiB cap stay well inside the canary's 256 MB.
+ */
+export const MAX_MONITORS_PER_INVOCATION = 50;
+
 /** Monitor names become metric dimensions, alarm names and logical IDs: keep them plain. */
 export const MONITOR_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 
@@ -296,6 +315,12 @@ const monitorBase = {
   fast: z.optional(z.boolean()),
   /** Cost tier: `full`, `lean` or `grouped`. @default services.<service>.tier, else defaults.tier, else "full" */
   tier: z.optional(tierSchema),
+  /**
+   * `shared`: checked in one invocation with its service's other monitors on the same schedule;
+   * `own`: a schedule and invocation of its own. @default services.<service>.invocation, else
+   * defaults.invocation, else "shared"
+   */
+  invocation: z.optional(invocationSchema),
   /** Hours between reminders while its incident stays in ALARM; 0 for none. @default 4 for P1/P2, 0 for P3/P4 */
   repeatHours: z.optional(
     z
@@ -629,6 +654,8 @@ export const serviceSchema = z.strictObject({
   dashboard: z.optional(z.url({ message: 'must be an absolute URL' })),
   /** Cost tier of its monitors that set none. @default defaults.tier, else "full" */
   tier: z.optional(tierSchema),
+  /** How its monitors that set none are invoked. @default defaults.invocation, else "shared" */
+  invocation: z.optional(invocationSchema),
 });
 
 export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -735,6 +762,7 @@ export const configInputSchema = z
         alarm: z.optional(alarmSchema),
         timeoutMs: z.optional(timeoutMs),
         tier: z.optional(tierSchema),
+        invocation: z.optional(invocationSchema),
       }),
     ),
     /** Subscribers per severity topic. */

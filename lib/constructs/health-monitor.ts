@@ -17,6 +17,12 @@ export interface HealthMonitorProps {
   readonly monitor: Monitor;
   /** Runs the monitor's check on its schedule. */
   readonly scheduler: CheckScheduler;
+  /**
+   * The schedule of the invocation the monitor shares (`invocation: 'shared'`,
+   * lib/monitors/invocation-groups.ts).
+   * @default - a schedule of its own, named after the monitor, with the `{ monitor }` payload
+   */
+  readonly sharedSchedule?: scheduler.Schedule;
   /** Decides who the alarm pages, by the monitor's severity. */
   readonly paging: AlarmActionStrategy;
 }
@@ -32,9 +38,11 @@ export const SUCCESS_THRESHOLD = 1;
  * One monitor, of any kind: a schedule that runs its check, and an alarm that pages when the check
  * fails or stops reporting.
  *
- * - Schedule: the monitor's expression in UTC, no flexible window, payload `{ monitor }`. An
- *   invocation the Scheduler cannot deliver is retried until it is one period old, then
- *   dead-lettered, so a stale check never reports into a later period.
+ * - Schedule: the monitor's expression in UTC, no flexible window. A shared monitor (the default)
+ *   rides its group's schedule (`{ monitors }`, made by `addHealthMonitors` in
+ *   lib/service-parts.ts); an `own` one gets a schedule here, payload `{ monitor }`. An invocation
+ *   the Scheduler cannot deliver is retried until it is one period old, then dead-lettered, so a
+ *   stale check never reports into a later period.
  * - Alarm on `Vigil / Success {Monitor}`: minimum per period < 1, M of N periods (the monitor's
  *   `alarm`, default 2 of 3), missing data breaching, so a canary that stops reporting pages like
  *   a failing endpoint. The period is the schedule's cadence ({@link alarmPeriodSeconds}: a rate's
@@ -76,14 +84,15 @@ export class HealthMonitor extends Construct {
     this.monitor = monitor;
     this.periodSeconds = monitorAlarmPeriodSeconds(monitor);
 
-    this.schedule = props.scheduler.addSchedule(this, 'Schedule', {
-      name: monitor.name,
-      expression: monitor.schedule,
-      event: toCanaryEvent(monitor),
-      // The Scheduler allows 60 s to 1 day; a fast monitor (period 10 s) still runs once a minute.
-      maxEventAge: Duration.seconds(Math.min(Math.max(this.periodSeconds, 60), 86_400)),
-      description: truncate(`Vigil check: ${targetSummary(monitor)}`, 512),
-    });
+    this.schedule =
+      props.sharedSchedule ??
+      props.scheduler.addSchedule(this, 'Schedule', {
+        name: monitor.name,
+        expression: monitor.schedule,
+        event: toCanaryEvent(monitor),
+        maxEventAge: scheduleMaxEventAge(this.periodSeconds),
+        description: truncate(`Vigil check: ${targetSummary(monitor)}`, 512),
+      });
 
     // A grouped monitor publishes no metric of its own: its service's FailedChecks alarm pages.
     if (monitor.tier === 'grouped') {
@@ -157,6 +166,15 @@ export class HealthMonitor extends Construct {
   }
 }
 
-function truncate(text: string, max: number): string {
+/**
+ * How long the Scheduler keeps retrying an invocation: one alarm period, so a late check never
+ * reports into a later period. The Scheduler allows 60 s to 1 day; a fast monitor (period 10 s)
+ * still runs once a minute.
+ */
+export function scheduleMaxEventAge(periodSeconds: number): Duration {
+  return Duration.seconds(Math.min(Math.max(periodSeconds, 60), 86_400));
+}
+
+export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

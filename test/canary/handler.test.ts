@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProbeClock } from '../../lambdas/canary/fast-probe.ts';
 import { createCanaryHandler, handler } from '../../lambdas/canary/handler.ts';
-import { parseConfig, toCanaryEvent } from '../../lib/config/index.ts';
+import { parseConfig, toCanaryEvent, toGroupEvent } from '../../lib/config/index.ts';
 
 let server: Server;
 let base: string;
@@ -38,6 +38,8 @@ beforeAll(async () => {
           checks: { database: { status: 'error', latency: 5001 }, redis: { status: 'ok', latencyMs: 3 } },
         }),
       );
+    } else if (req.url === '/api/hang') {
+      // Never answers: the check's own deadline ends it.
     } else {
       res.writeHead(404).end();
     }
@@ -166,6 +168,60 @@ describe('canary handler', () => {
   });
 });
 
+describe('canary handler, monitors sharing an invocation', () => {
+  function groupEvent(monitors: Record<string, unknown>[]) {
+    const config = parseConfig({ project: 'test', monitors });
+    return JSON.parse(JSON.stringify(toGroupEvent(config.monitors)));
+  }
+
+  it('checks every monitor at once, flushing each one as it ends, so a hanging endpoint delays no other', async () => {
+    const payload = groupEvent([
+      { name: 'hangs', kind: 'http', url: `${base}/api/hang`, timeoutMs: 1_500 },
+      { name: 'healthy', kind: 'http', url: `${base}/api/health` },
+      { name: 'db-down', kind: 'http', url: `${base}/api/health-db-down`, tier: 'lean' },
+    ]);
+    const { result, emf, logs } = await invoke(payload);
+
+    // Results in payload order.
+    expect((result as { readonly results: readonly unknown[] }).results).toEqual([
+      expect.objectContaining({ monitor: 'hangs', ok: false, reason: 'timeout' }),
+      expect.objectContaining({ monitor: 'healthy', ok: true }),
+      expect.objectContaining({ monitor: 'db-down', ok: false, reason: 'http_status' }),
+    ]);
+    // One EMF line per monitor, each under its own Monitor dimension only, in the order they ended:
+    // the two that answered were flushed before the hanging one gave up.
+    expect(emf.map((l) => [l.Monitor, l.Success])).toEqual([
+      ['healthy', 1],
+      ['db-down', 0],
+      ['hangs', 0],
+    ]);
+    for (const line of emf) expect(definitions(line)?.Dimensions).toEqual([['Monitor']]);
+    // The lean monitor publishes Success only, whatever its neighbours publish.
+    expect(definitions(emf[1] ?? {})?.Metrics.map((m) => m.Name)).toEqual(['Success']);
+    const checks = logs.filter((l) => typeof l.monitor === 'string' && 'result' in l);
+    expect(checks.map((l) => [l.monitor, l.level])).toEqual([
+      ['healthy', 'INFO'],
+      ['db-down', 'WARN'],
+      ['hangs', 'WARN'],
+    ]);
+  });
+
+  it('rejects a group payload with a malformed member, naming it', async () => {
+    await expect(
+      handler(
+        {
+          monitors: [
+            { name: 'ok', kind: 'http', url: `${base}/api/health` },
+            { name: 'x', kind: 'http' },
+          ],
+        },
+        context,
+      ),
+    ).rejects.toThrow(/monitors|url/);
+    await expect(handler({ monitors: [] }, context)).rejects.toThrow();
+  });
+});
+
 /**
  * A fake clock running `speedup` times faster than real time: fast mode's minute of probes takes
  * 60 / speedup seconds against the real server, and every slot is an exact fake time.
@@ -227,6 +283,40 @@ describe('canary handler, fast mode', () => {
       [6, 'INFO'],
     ]);
     expect(text.join('\n')).not.toMatch(/No application metrics/);
+  });
+
+  it('runs the probe loops of fast monitors sharing an invocation side by side, six lines each', async () => {
+    const fast = createCanaryHandler({ clock: fastForward(20) });
+    const fastContext = { ...context, getRemainingTimeInMillis: () => 65_000 } as Context;
+    const config = parseConfig({
+      project: 'test',
+      monitors: [
+        { name: 'web', kind: 'http', url: `${base}/api/health`, fast: true },
+        { name: 'api', kind: 'http', url: `${base}/api/health-db-down`, fast: true },
+      ],
+    });
+    const { result, emf } = await invoke(
+      JSON.parse(JSON.stringify(toGroupEvent(config.monitors))),
+      fast,
+      fastContext,
+    );
+    expect((result as { readonly results: readonly unknown[] }).results).toEqual([
+      expect.objectContaining({ monitor: 'web', fast: true, ok: true }),
+      expect.objectContaining({ monitor: 'api', fast: true, ok: false }),
+    ]);
+    const lines = emf as FastEmf[];
+    for (const [name, success] of [
+      ['web', 1],
+      ['api', 0],
+    ] as const) {
+      const own = lines.filter((l) => l.Monitor === name);
+      expect(own.map((l) => l.Success)).toEqual([success, success, success, success, success, success]);
+      const first = own[0]?._aws.Timestamp ?? 0;
+      expect(own.map((l) => (l._aws.Timestamp - first) / 1_000)).toEqual([0, 10, 20, 30, 40, 50]);
+    }
+    // Each line holds one monitor's probe only.
+    expect(lines).toHaveLength(12);
+    for (const line of lines) expect(definitions(line)?.Dimensions).toEqual([['Monitor']]);
   });
 
   it('stops probing, and says so, when the Lambda has too little time left for the next probe', async () => {

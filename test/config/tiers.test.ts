@@ -102,3 +102,37 @@ describe('cost tiers in the config', () => {
     ]);
   });
 });
+
+describe('invocation sharing in the config', () => {
+  it('resolves invocation: monitor over service over defaults over "shared"', () => {
+    const config = parseConfig({
+      project: 'p',
+      defaults: { invocation: 'own' },
+      services: { shop: { invocation: 'shared' } },
+      monitors: [
+        http('a'),
+        http('b', { service: 'shop' }),
+        http('c', { service: 'shop', invocation: 'own' }),
+      ],
+    });
+    expect(config.monitors.map((m) => [m.name, m.invocation])).toEqual([
+      ['a', 'own'],
+      ['b', 'shared'],
+      ['c', 'own'],
+    ]);
+    expect(parseConfig({ project: 'p', monitors: [http('a')] }).monitors[0]?.invocation).toBe('shared');
+  });
+
+  it('names the field and the values it takes when invocation is wrong', () => {
+    expect(issuesOf({ project: 'p', monitors: [http('a', { invocation: 'alone' })] })).toEqual([
+      'monitors[0].invocation: expected "shared" or "own", got "alone"',
+    ]);
+    expect(
+      issuesOf({
+        project: 'p',
+        services: { s: { invocation: true } },
+        monitors: [http('a', { service: 's' })],
+      }),
+    ).toEqual(['services.s.invocation: expected "shared" or "own", got true']);
+  });
+});

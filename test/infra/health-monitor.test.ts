@@ -3,13 +3,15 @@
  */
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseCanaryEvent } from '../../lib/config/index.ts';
+import { parseCanaryRequest } from '../../lib/config/index.ts';
 import { TIMEOUT_MARGIN_SECONDS } from '../../lib/constructs/canary-function.ts';
 import { infraConfig, withFirstMonitor } from '../support/configs.ts';
 import {
   logicalId,
+  monitorsInSchedule,
   propertiesNamed as propertiesOf,
   type Synthesized,
+  scheduleOf,
   synthVigil,
 } from '../support/synth.ts';
 
@@ -18,12 +20,9 @@ beforeAll(() => {
   synth = synthVigil(infraConfig);
 });
 
+/** The schedule whose invocations check monitor `name` (each of these is in a service of its own). */
 function scheduleNamed(name: string): Record<string, unknown> {
-  const found = synth.template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: name } });
-  const [schedule, ...others] = Object.values(found);
-  expect(others).toEqual([]);
-  if (!schedule) throw new Error(`no schedule named ${name}`);
-  return (schedule as { Properties: Record<string, unknown> }).Properties;
+  return scheduleOf(synth.template, name);
 }
 
 function alarmNamed(name: string): Record<string, unknown> {
@@ -35,7 +34,7 @@ function alarmNamed(name: string): Record<string, unknown> {
 }
 
 describe('schedules', () => {
-  it('runs each enabled monitor on its own expression, in UTC, on time (no flexible window)', () => {
+  it('runs each enabled monitor on its expression, in UTC, on time (no flexible window)', () => {
     expect(scheduleNamed('api-health')).toMatchObject({
       ScheduleExpression: 'rate(1 minute)',
       ScheduleExpressionTimezone: 'Etc/UTC',
@@ -47,15 +46,19 @@ describe('schedules', () => {
   });
 
   it('gives a disabled monitor no schedule', () => {
-    expect(
-      synth.template.findResources('AWS::Scheduler::Schedule', { Properties: { Name: 'retired' } }),
-    ).toEqual({});
+    const checked = Object.values(synth.template.findResources('AWS::Scheduler::Schedule')).flatMap((r) =>
+      monitorsInSchedule((r as { Properties: Record<string, unknown> }).Properties),
+    );
+    expect(checked).not.toContain('retired');
   });
 
-  it('sends the resolved monitor as { monitor }, which the canary parses back to the same monitor', () => {
+  it('sends the resolved monitors as { monitors }, which the canary parses back to the same monitors', () => {
     for (const monitor of infraConfig.monitors.filter((m) => m.enabled)) {
       const target = scheduleNamed(monitor.name).Target as { Input: string };
-      expect(parseCanaryEvent(JSON.parse(target.Input))).toEqual(monitor);
+      expect(parseCanaryRequest(JSON.parse(target.Input))).toEqual({
+        shape: 'monitors',
+        monitors: [monitor],
+      });
     }
   });
 
@@ -190,14 +193,14 @@ describe('fast mode', () => {
   });
 
   it('still invokes the canary every minute, with the fast monitor in the payload', () => {
-    const schedule = propertiesOf(fast.template, 'AWS::Scheduler::Schedule', 'Name', 'api-health');
+    const schedule = scheduleOf(fast.template, 'api-health');
     expect(schedule).toMatchObject({
       ScheduleExpression: 'rate(1 minute)',
       FlexibleTimeWindow: { Mode: 'OFF' },
       Target: { RetryPolicy: { MaximumEventAgeInSeconds: 60 } },
     });
     const input = JSON.parse((schedule.Target as { Input: string }).Input);
-    expect(input.monitor).toMatchObject({ fast: true, timeoutMs: 4_000 });
+    expect(input.monitors).toEqual([expect.objectContaining({ fast: true, timeoutMs: 4_000 })]);
   });
 
   it('gives the canary a timeout covering the minute of probes plus the margin', () => {

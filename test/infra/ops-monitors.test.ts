@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { opsConfig } from '../support/configs.ts';
-import { flatten, logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
+import { flatten, logicalId, type Synthesized, scheduleOf, synthVigil } from '../support/synth.ts';
 
 let synth: Synthesized;
 let statements: Array<{ Action: string | string[]; Resource: unknown; Condition?: unknown }>;
@@ -190,8 +190,7 @@ describe('queue alarms', () => {
   });
 
   it('checks backups hourly by default and gives every monitor a Success alarm with missing data breaching', () => {
-    synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: 'madef-s3-dumps',
+    expect(scheduleOf(synth.template, 'madef-s3-dumps')).toMatchObject({
       ScheduleExpression: 'rate(1 hour)',
     });
     synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../lib/config/index.ts';
 import { infraConfig, minimalConfig, withFirstMonitor } from '../support/configs.ts';
-import { logicalId, redactedTemplate, type Synthesized, synthVigil } from '../support/synth.ts';
+import { logicalId, redactedTemplate, type Synthesized, scheduleOf, synthVigil } from '../support/synth.ts';
 
 let synth: Synthesized;
 beforeAll(() => {
@@ -33,7 +33,7 @@ describe('VigilStack', () => {
 
   it('deploys the smallest config: one schedule, one alarm paging by itself, no secret grants', () => {
     const { stack, template } = synthVigil(minimalConfig);
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { Name: 'home' });
+    expect(scheduleOf(template, 'home')).toMatchObject({ ScheduleExpression: 'rate(1 minute)' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'vigil-tiny-home',
       Period: 60,

@@ -49,6 +49,24 @@ export function propertiesNamed(
   return (found[0] as { Properties: Record<string, unknown> }).Properties;
 }
 
+/** The monitor names an `AWS::Scheduler::Schedule`'s payload carries: `{ monitor }` or `{ monitors }`. */
+export function monitorsInSchedule(properties: Record<string, unknown>): string[] {
+  const input = JSON.parse((properties.Target as { Input: string }).Input) as {
+    monitor?: { name: string };
+    monitors?: { name: string }[];
+  };
+  return input.monitor ? [input.monitor.name] : (input.monitors ?? []).map((m) => m.name);
+}
+
+/** The properties of the one schedule whose invocations check `monitorName`; fails on none or several. */
+export function scheduleOf(template: Template, monitorName: string): Record<string, unknown> {
+  const found = Object.values(template.findResources('AWS::Scheduler::Schedule'))
+    .map((r) => (r as { Properties: Record<string, unknown> }).Properties)
+    .filter((p) => monitorsInSchedule(p).includes(monitorName));
+  if (found.length !== 1) throw new Error(`${found.length} schedules check ${monitorName}, expected 1`);
+  return found[0] as Record<string, unknown>;
+}
+
 /** The names of every resource of `type`, by logical id. */
 export function namesById(template: Template, type: string, nameProperty: string): Record<string, string> {
   return Object.fromEntries(
