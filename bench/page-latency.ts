@@ -35,7 +35,7 @@
  *   npx tsx bench/page-latency.ts [--quick]
  */
 
-import { parseCanaryEvent, toMonitorInput } from '../lib/config/events.ts';
+import { type CanaryRequest, parseCanaryRequest, toMonitorInput } from '../lib/config/events.ts';
 import { type Monitor, resolveMonitor, type VigilConfig } from '../lib/config/resolve.ts';
 import { DEFAULT_ALARM, DEFAULT_SCHEDULE, DEFAULT_TIMEOUT_MS, rateSeconds } from '../lib/config/schema.ts';
 import { alarmPeriodSeconds } from '../lib/monitors/alarm-timing.ts';
@@ -244,11 +244,19 @@ interface Template {
 export function profilesFromTemplate(
   template: Template,
 ): { monitor: string; kind: string; profile: TimingProfile }[] {
-  const schedules = new Map<string, Record<string, unknown>>();
+  // Each monitor's schedule: the one whose payload carries it (`{ monitors }` shared, `{ monitor }` own).
+  const schedules = new Map<string, { schedule: Record<string, unknown>; monitor: Monitor }>();
   for (const r of Object.values(template.Resources)) {
-    if (r.Type === 'AWS::Scheduler::Schedule' && typeof r.Properties?.Name === 'string') {
-      schedules.set(r.Properties.Name, r.Properties);
+    const input = (r.Properties?.Target as { Input?: unknown } | undefined)?.Input;
+    if (r.Type !== 'AWS::Scheduler::Schedule' || typeof input !== 'string' || !r.Properties) continue;
+    let request: CanaryRequest;
+    try {
+      request = parseCanaryRequest(JSON.parse(input));
+    } catch {
+      continue; // the pager's sweep and heartbeat schedules
     }
+    const members = request.shape === 'monitor' ? [request.monitor] : request.monitors;
+    for (const m of members) schedules.set(m.name, { schedule: r.Properties, monitor: m });
   }
   const out: { monitor: string; kind: string; profile: TimingProfile }[] = [];
   for (const r of Object.values(template.Resources)) {
@@ -256,17 +264,15 @@ export function profilesFromTemplate(
     if (r.Type !== 'AWS::CloudWatch::Alarm' || a.MetricName !== 'Success') continue;
     const dimensions = (a.Dimensions ?? []) as { Name: string; Value: unknown }[];
     const name = dimensions.find((d) => d.Name === 'Monitor')?.Value;
-    const schedule = typeof name === 'string' ? schedules.get(name) : undefined;
-    if (typeof name !== 'string' || !schedule) continue;
-    const target = schedule.Target as { Input?: unknown } | undefined;
-    const monitor =
-      typeof target?.Input === 'string' ? parseCanaryEvent(JSON.parse(target.Input)) : undefined;
+    const found = typeof name === 'string' ? schedules.get(name) : undefined;
+    if (typeof name !== 'string' || !found) continue;
+    const { schedule, monitor } = found;
     const window = schedule.FlexibleTimeWindow as
       | { Mode?: string; MaximumWindowInMinutes?: number }
       | undefined;
     out.push({
       monitor: name,
-      kind: monitor?.kind ?? '?',
+      kind: monitor.kind,
       profile: {
         schedule: String(schedule.ScheduleExpression),
         flexibleWindowS: window?.Mode === 'FLEXIBLE' ? (window.MaximumWindowInMinutes ?? 0) * 60 : 0,
@@ -274,7 +280,7 @@ export function profilesFromTemplate(
         evaluationPeriods: Number(a.EvaluationPeriods),
         datapointsToAlarm: Number(a.DatapointsToAlarm ?? a.EvaluationPeriods),
         treatMissingData: String(a.TreatMissingData ?? 'missing'),
-        deadlineS: (monitor ? checkDeadlineMs(monitor) : DEFAULT_TIMEOUT_MS) / 1000,
+        deadlineS: checkDeadlineMs(monitor) / 1000,
         ...(Number(a.Period) < 60 && { probeEveryS: Number(a.Period), stampedAtProbeStart: true }),
       },
     });
