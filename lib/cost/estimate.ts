@@ -6,8 +6,10 @@
  * monitor gets ({@link queueAspects}), which services page through composites and how many
  * ({@link IncidentPlan}, {@link compositeChunks}), the watchers of Vigil itself
  * ({@link VIGIL_WATCHERS}), a fast monitor's high-resolution alarm ({@link isFast}). Metrics are
- * those the canary publishes (lambdas/canary/record.ts). Lambda duration and log volume are the
- * conservative constants of {@link USAGE}, not a measurement.
+ * those the canary publishes (lambdas/canary/record.ts). Schedules, invocations and Lambda time are
+ * per invocation group ({@link invocationGroups}: the monitors of a service on one schedule share an
+ * invocation); log volume is per check plus Lambda's own lines per invocation. Durations and byte
+ * counts are the conservative constants of {@link USAGE}, not a measurement.
  *
  * By tier (README "What it costs"): `full` publishes `Success` (+ `LatencyMs` for HTTP) per monitor,
  * plus the measurements of its kind, and has one alarm per monitor (plus queue aspects); `lean`
@@ -15,6 +17,7 @@
  * service has one `FailedChecks` metric and one alarm, whatever its number of monitors.
  */
 import { type Monitor, parseConfig, rateSeconds, type Tier, type VigilConfig } from '../config/index.ts';
+import { type InvocationGroup, invocationGroups } from '../monitors/invocation-groups.ts';
 import { isFast } from '../monitors/monitor-traits.ts';
 import { queueAspects, VIGIL_WATCHERS } from '../paging/catalog.ts';
 import { compositeChunks, IncidentPlan } from '../paging/incident-plan.ts';
@@ -53,16 +56,25 @@ export interface CostLine {
   readonly monthly: number;
 }
 
-/** What one monitor uses in a month. */
+/** What one monitor uses in a month, beside the invocations it shares. */
 export interface MonitorUsage {
   /** Metric names it publishes (one metric each: the dimension is the monitor). */
   readonly metrics: readonly string[];
   readonly standardAlarms: number;
   readonly highResolutionAlarms: number;
-  /** Scheduler invocations = canary invocations. */
+  /** Checks a month (a fast monitor: six probes per invocation). */
+  readonly checks: number;
+  /** Log bytes of its own lines (result and EMF per check). */
+  readonly logBytes: number;
+}
+
+/** What one invocation group (one schedule) uses in a month. */
+export interface GroupUsage {
+  /** Scheduler invocations = canary invocations = Lambda requests. */
   readonly invocations: number;
   /** Lambda GB-seconds. */
   readonly gbSeconds: number;
+  /** Log bytes of Lambda's own lines (START, REPORT). */
   readonly logBytes: number;
 }
 
@@ -177,23 +189,49 @@ function fieldCount(field: string, lo: number, hi: number): number {
   return count;
 }
 
+/** Probes of a fast-mode invocation (lambdas/canary/fast-probe.ts: every 10 s for the minute). */
+const FAST_PROBES_PER_INVOCATION = 6;
+
+/** The usage figures an estimate is made with: {@link USAGE}, or measured ones (bench/cost.ts). */
+export type UsageFigures = { readonly [K in keyof typeof USAGE]: number };
+
 /** What one enabled monitor uses in a month, from its schedule, kind and the {@link USAGE} constants. */
 export function monitorUsage(
   monitor: Monitor,
   componentsPerMonitor: number = USAGE.componentsPerMonitor,
+  usage: UsageFigures = USAGE,
 ): MonitorUsage {
   const fast = isFast(monitor);
-  const invocations = invocationsPerMonth(monitor.schedule);
-  const durationMs = fast ? USAGE.fastInvocationDurationMs : USAGE.checkDurationMs;
+  const checks = invocationsPerMonth(monitor.schedule) * (fast ? FAST_PROBES_PER_INVOCATION : 1);
   return {
     metrics: metricNames(monitor, componentsPerMonitor),
     // The Success alarm (high-resolution in fast mode), plus a queue's aspect alarms; a grouped
     // monitor has none (its service's one alarm is counted per service).
     standardAlarms: (fast || monitor.tier === 'grouped' ? 0 : 1) + queueAspects(monitor).length,
     highResolutionAlarms: fast ? 1 : 0,
+    checks,
+    logBytes: checks * usage.logBytesPerCheck,
+  };
+}
+
+/**
+ * What one invocation group uses in a month: its schedule's invocations, each lasting about its
+ * slowest check (they run at once) plus {@link USAGE.sharedCheckDurationMs} per further check, and
+ * Lambda's own log lines per invocation.
+ */
+export function groupUsage(
+  group: Pick<InvocationGroup, 'schedule' | 'fast'> & { readonly size: number },
+  usage: UsageFigures = USAGE,
+): GroupUsage {
+  const invocations = invocationsPerMonth(group.schedule);
+  const further = Math.max(0, group.size - 1) * (group.fast ? FAST_PROBES_PER_INVOCATION : 1);
+  const durationMs =
+    (group.fast ? usage.fastInvocationDurationMs : usage.invocationDurationMs) +
+    further * usage.sharedCheckDurationMs;
+  return {
     invocations,
-    gbSeconds: invocations * (durationMs / 1000) * (USAGE.lambdaMemoryMb / 1024),
-    logBytes: invocations * (fast ? USAGE.logBytesPerFastInvocation : USAGE.logBytesPerCheck),
+    gbSeconds: invocations * (durationMs / 1000) * (usage.lambdaMemoryMb / 1024),
+    logBytes: invocations * usage.logBytesPerInvocation,
   };
 }
 
@@ -240,6 +278,9 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   const enabled = config.monitors.filter((m) => m.enabled);
   const usages = enabled.map((m) => monitorUsage(m, options.componentsPerMonitor));
   const sum = (f: (u: MonitorUsage) => number) => usages.reduce((s, u) => s + f(u), 0);
+  // A split service groups each part on its own, which only renames schedules: the count is the same.
+  const groups = invocationGroups(enabled).map((g) => groupUsage({ ...g, size: g.monitors.length }));
+  const sumGroups = (f: (g: GroupUsage) => number) => groups.reduce((s, g) => s + f(g), 0);
   const plan = IncidentPlan.of(config);
 
   // A grouped-tier service: one FailedChecks metric and one alarm, whatever its monitors.
@@ -257,9 +298,10 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   const pagerInvocations =
     invocationsPerMonth(`rate(${sweepMinutes} minutes)`) +
     (config.heartbeat ? invocationsPerMonth(config.heartbeat.schedule) : 0);
-  const checkInvocations = sum((u) => u.invocations);
+  const checkInvocations = sumGroups((g) => g.invocations);
   const pagerGbSeconds = pagerInvocations * (USAGE.pagerDurationMs / 1000) * (USAGE.lambdaMemoryMb / 1024);
-  const logGb = (sum((u) => u.logBytes) + pagerInvocations * USAGE.logBytesPerSweep) / GIB;
+  const logGb =
+    (sum((u) => u.logBytes) + sumGroups((g) => g.logBytes) + pagerInvocations * USAGE.logBytesPerSweep) / GIB;
   // Steady state: `logRetentionDays` of logs are stored at any time (uncompressed: conservative).
   const storedGb = logGb * (config.logRetentionDays / DAYS_PER_MONTH);
 
@@ -305,7 +347,7 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
     line(
       'lambda',
       'duration, canary',
-      sum((u) => u.gbSeconds),
+      sumGroups((g) => g.gbSeconds),
       'GB-s',
       LAMBDA.arm64PerGbSecond,
     ),
@@ -334,7 +376,7 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
       highResolutionAlarms,
       compositeAlarms,
       dashboards,
-      schedules: enabled.length + 1 + heartbeat,
+      schedules: groups.length + 1 + heartbeat,
       invocations: checkInvocations + pagerInvocations,
     },
   };
@@ -357,17 +399,24 @@ export interface EndpointCostOptions {
   readonly tier?: Tier;
   /** Monitors of the grouped service sharing its one metric and alarm. @default 20 */
   readonly groupSize?: number;
+  /**
+   * Monitors sharing the endpoint's invocation (itself included): 1 for `invocation: 'own'` or a
+   * service with one monitor on that schedule. @default 1, or `groupSize` for the grouped tier
+   */
+  readonly sharedBy?: number;
+  /** The usage figures. @default USAGE (lib/cost/prices.ts) */
+  readonly usage?: UsageFigures;
 }
 
 /** Monitors a grouped service is priced with in {@link endpointMonthCost}. */
 export const GROUPED_PRICING_SIZE = 20;
 
 /**
- * The marginal cost of one HTTP endpoint checked once a minute (`fast`: probed every 10 s), added
- * to a service that already exists: its metrics, its alarm, its schedule's invocations, its
- * Lambda time and its logs (30 days kept). Dashboards, watchers and composites are shared and not
- * in it. A grouped endpoint carries its share of its service's one metric and alarm
- * (1 / `groupSize` of each).
+ * What one HTTP endpoint checked once a minute (`fast`: probed every 10 s) costs in a service that
+ * already exists: its metrics, its alarm, its checks' logs, and its share of the invocations it
+ * shares with `sharedBy - 1` other monitors (Scheduler, Lambda requests and time, Lambda's own log
+ * lines), 30 days of logs kept. Dashboards, watchers and composites are shared and not in it. A
+ * grouped endpoint carries its share of its service's one metric and alarm (1 / `groupSize` of each).
  */
 export function endpointMonthCost(
   fast: boolean,
@@ -376,33 +425,37 @@ export function endpointMonthCost(
 ): EndpointCost {
   const tier = options.tier ?? 'full';
   const groupSize = options.groupSize ?? GROUPED_PRICING_SIZE;
+  const sharedBy = Math.max(1, options.sharedBy ?? (tier === 'grouped' ? groupSize : 1));
+  const usage = options.usage ?? USAGE;
   const [monitor] = parseConfig({
     project: 'endpoint',
     monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast, tier }],
   }).monitors;
   if (!monitor) throw new Error('unreachable: one monitor parsed');
-  const u = monitorUsage(monitor);
-  const logGb = u.logBytes / GIB;
+  const u = monitorUsage(monitor, USAGE.componentsPerMonitor, usage);
+  const g = groupUsage({ schedule: monitor.schedule, fast, size: sharedBy }, usage);
+  const logGb = (u.logBytes + g.logBytes / sharedBy) / GIB;
   const share = tier === 'grouped' ? 1 / groupSize : 0;
   const byService = {
     metrics: (u.metrics.length + share) * CLOUDWATCH.metric,
     alarms:
       (u.standardAlarms + share) * CLOUDWATCH.standardAlarm +
       u.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
-    scheduler: u.invocations * SCHEDULER.perInvocation,
-    lambda: u.invocations * LAMBDA.perRequest + u.gbSeconds * LAMBDA.arm64PerGbSecond,
+    scheduler: (g.invocations / sharedBy) * SCHEDULER.perInvocation,
+    lambda: (g.invocations * LAMBDA.perRequest + g.gbSeconds * LAMBDA.arm64PerGbSecond) / sharedBy,
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (logRetentionDays / DAYS_PER_MONTH) * CLOUDWATCH.logsStoragePerGbMonth,
   };
+  const shared = sharedBy === 1 ? 'own invocation' : `invocation shared by ${sharedBy}`;
   const label =
     tier === 'full'
       ? fast
-        ? 'Vigil full, fast (10 s probes)'
-        : 'Vigil full, standard (1 min)'
+        ? `Vigil full, fast (10 s probes, ${shared})`
+        : `Vigil full, standard (1 min, ${shared})`
       : tier === 'lean'
-        ? 'Vigil lean, standard (1 min)'
-        : `Vigil grouped, standard (1 min, ${groupSize} per service)`;
+        ? `Vigil lean, standard (1 min, ${shared})`
+        : `Vigil grouped, standard (1 min, ${groupSize} per service, ${shared})`;
   return { label, byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
 }
 

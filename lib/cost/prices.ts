@@ -85,30 +85,33 @@ export const COMPETITORS = {
 } as const;
 
 /**
- * What Vigil's own Lambdas use per invocation: conservative constants, not a measured bill. The
- * benchmarks (bench/checks.ts, bench/bundle.ts) measure a check's wall time in-process (about
- * 50 ms against a 50 ms server) and the canary's cold init (under 100 ms at p95); 300 ms covers a
- * cold start plus a slow endpoint. A fast-mode invocation probes for the whole minute, so it is
- * billed the minute. Log bytes are a typical HTTP result's JSON log line plus its EMF line plus
- * Lambda's START/END/REPORT lines.
+ * What Vigil's own Lambdas use: conservative constants, not a measured bill. `npm run bench`
+ * measures the real handler (bench/canary-usage.ts: wall and CPU time of an invocation by group
+ * size, bytes written per check) and prices an endpoint from those measurements beside these
+ * constants (bench/cost.ts). A shared invocation (docs/adr/0008-shared-invocations.md) runs its
+ * checks at once, so it lasts about as long as its slowest check; each further check adds its own
+ * parsing and recording, slower at 256 MB's share of a vCPU than on a laptop. A fast-mode invocation
+ * probes for the whole minute, so it is billed the minute.
  *
  * To refresh after a deploy: CloudWatch Logs Insights on the canary's log group,
  * `filter @type = "REPORT" | stats avg(@billedDuration)`, and the log group's IncomingBytes
- * divided by the invocations; write the larger of the figure and the constant here.
+ * divided by the checks; write the larger of the figure and the constant here.
  */
 export const USAGE = {
   /** Memory of the canary and the pager (lib/constructs/canary-function.ts, pager.ts), MB. */
   lambdaMemoryMb: 256,
-  /** Billed duration of one standard check invocation, ms. */
-  checkDurationMs: 300,
+  /** Billed duration of one standard invocation with one check, ms (covers a cold start and a slow endpoint). */
+  invocationDurationMs: 300,
+  /** Billed duration each further check adds to an invocation it shares, ms. */
+  sharedCheckDurationMs: 10,
   /** Billed duration of one fast-mode invocation (six probes over the minute), ms. */
   fastInvocationDurationMs: 60_000,
   /** Billed duration of one pager sweep or heartbeat (reads alarms and mute rules), ms. */
   pagerDurationMs: 1_000,
-  /** Log bytes one standard check writes (result line, EMF line, Lambda's platform lines). */
-  logBytesPerCheck: 1_500,
-  /** Log bytes one fast-mode invocation writes: six probes' result and EMF lines plus platform lines. */
-  logBytesPerFastInvocation: 7_500,
+  /** Log bytes Lambda writes per invocation: its START and REPORT lines. */
+  logBytesPerInvocation: 600,
+  /** Log bytes one check (or fast-mode probe) writes: its result line and its EMF line. */
+  logBytesPerCheck: 900,
   /** Log bytes one pager sweep writes. */
   logBytesPerSweep: 600,
   /** Components a monitor with `componentMetrics: true` is assumed to report (unknown until it runs). */

@@ -37,10 +37,15 @@ function unitPrice(p: number): string {
   return p >= 0.001 ? `$${p.toFixed(p >= 0.01 ? 2 : 4)}` : `$${Number((p * 1e6).toPrecision(4))} per 1M`;
 }
 
+/** The endpoints `vigil cost` compares: alone in its invocation, sharing one with two others, and fast. */
+export function comparedEndpoints(): EndpointCost[] {
+  return [endpointMonthCost(false), endpointMonthCost(false, 30, { sharedBy: 3 }), endpointMonthCost(true)];
+}
+
 /** The `vigil cost` text. Pure. */
 export function formatCost(
   estimate: CostEstimate,
-  endpoints: readonly EndpointCost[] = [endpointMonthCost(false), endpointMonthCost(true)],
+  endpoints: readonly EndpointCost[] = comparedEndpoints(),
 ): string {
   const out: string[] = [];
   const n = estimate.monitors;
@@ -107,7 +112,7 @@ export async function costCommand(
   const config = await loadOrReport(options.config, io, deps.loadConfig ?? defaultLoadConfig);
   if (!config) return ExitCode.usage;
   const estimate = estimateCost(config);
-  const endpoints = [endpointMonthCost(false), endpointMonthCost(true)];
+  const endpoints = comparedEndpoints();
   if (options.json) {
     io.stdout.write(
       `${JSON.stringify({ ...estimate, endpoints, competitors: competitorCosts() }, null, 2)}\n`,

@@ -34,8 +34,9 @@ describe('vigil cost', () => {
     expect(out).toMatch(/^CloudWatch alarms\s+\$0\.50$/m);
     expect(out).toMatch(/^CloudWatch dashboards\s+\$6\.00$/m);
     expect(out).toMatch(/^TOTAL\s+\$7\.\d\d$/m);
-    expect(out).toMatch(/^Vigil full, standard \(1 min\)\s+\$0\.83 /m);
-    expect(out).toMatch(/^Vigil full, fast \(10 s probes\)\s+\$9\.87 /m);
+    expect(out).toMatch(/^Vigil full, standard \(1 min, own invocation\)\s+\$0\.83 /m);
+    expect(out).toMatch(/^Vigil full, standard \(1 min, invocation shared by 3\)\s+\$0\.76 /m);
+    expect(out).toMatch(/^Vigil full, fast \(10 s probes, own invocation\)\s+\$9\.84 /m);
     expect(out).toMatch(/^CloudWatch Synthetics \(1 run\/min\)\s+\$52\.66 /m);
     expect(out).toMatch(/^Route 53 health check \(HTTPS, string match\)\s+\$2\.85 /m);
     expect(io.err()).toBe('');

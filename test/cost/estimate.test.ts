@@ -73,7 +73,10 @@ describe('estimateCost', () => {
     const sweeps = MONTH_S / (15 * 60); // 2,920
     const checks = perMinute + perMinute + perFive;
     const gbSeconds = perMinute * 0.3 * 0.25 + perMinute * 60 * 0.25 + perFive * 0.3 * 0.25;
-    const logGb = (perMinute * 1500 + perMinute * 7500 + perFive * 1500 + sweeps * 600) / GIB;
+    // Per check 900 bytes (result and EMF lines), per invocation 600 (Lambda's START and REPORT);
+    // the fast monitor writes six probes' lines per invocation.
+    const logGb =
+      (perMinute * (900 + 600) + perMinute * (6 * 900 + 600) + perFive * (900 + 600) + sweeps * 600) / GIB;
 
     expect(e.byService.metrics).toBeCloseTo(9 * 0.3, 9); // $2.70
     expect(e.byService.alarms).toBeCloseTo(8 * 0.1 + 1 * 0.3 + 2 * 0.5, 9); // $2.10
@@ -88,13 +91,13 @@ describe('estimateCost', () => {
       Object.values(e.byService).reduce((s, v) => s + v, 0),
       9,
     );
-    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $8.8422 + $0.2018.
-    expect(e.total.toFixed(2)).toBe('22.94');
+    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $8.8422 + $0.17.
+    expect(e.total.toFixed(2)).toBe('22.91');
   });
 
   it('prints one summary line for cdk synth', () => {
     expect(costSummaryLine(e)).toBe(
-      'Vigil: expected bill $22.94/month for 3 monitors (npx vigil cost for the breakdown)',
+      'Vigil: expected bill $22.91/month for 3 monitors (npx vigil cost for the breakdown)',
     );
   });
 
@@ -137,7 +140,7 @@ describe('per endpoint-month', () => {
 
   it('fast: high-resolution alarm and a minute of Lambda per invocation', () => {
     const n = 43_800;
-    const logGb = (n * 7500) / GIB;
+    const logGb = (n * (6 * 900 + 600)) / GIB;
     const expected =
       0.6 +
       0.3 +
@@ -147,7 +150,25 @@ describe('per endpoint-month', () => {
       logGb * 0.5 +
       logGb * (30 / (730 / 24)) * 0.03;
     expect(endpointMonthCost(true).total).toBeCloseTo(expected, 9);
-    expect(endpointMonthCost(true).total.toFixed(2)).toBe('9.87');
+    expect(endpointMonthCost(true).total.toFixed(2)).toBe('9.84');
+  });
+
+  it('shared: an invocation shared by 3 costs each a third of its Scheduler, requests, time and platform lines', () => {
+    const n = 43_800;
+    // The invocation: 300 ms for the first check, 10 ms for each of the two others.
+    const invocationGbS = n * ((300 + 2 * 10) / 1000) * 0.25;
+    const logGb = (n * 900 + (n * 600) / 3) / GIB;
+    const expected =
+      0.6 +
+      0.1 +
+      n / 1e6 / 3 +
+      (n * 0.2) / 1e6 / 3 +
+      (invocationGbS * GB_S) / 3 +
+      logGb * 0.5 +
+      logGb * (30 / (730 / 24)) * 0.03;
+    const cost = endpointMonthCost(false, 30, { sharedBy: 3 });
+    expect(cost.total).toBeCloseTo(expected, 9);
+    expect(cost.total.toFixed(3)).toBe('0.757');
   });
 
   it('competitors, counted the same way (plus one alarm to page)', () => {
@@ -193,23 +214,28 @@ describe('helpers', () => {
 
 describe('per endpoint-month by cost tier', () => {
   const n = 43_800;
-  const logGb = (n * 1500) / GIB;
-  // Scheduler, Lambda requests and duration, log ingestion and storage: the same in every tier.
-  const perCheck =
-    n / 1e6 + (n * 0.2) / 1e6 + n * 0.3 * 0.25 * GB_S + logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03;
+  // Scheduler, Lambda requests and duration, log ingestion and storage of `sharedBy` monitors
+  // sharing one invocation, per monitor.
+  const perCheck = (sharedBy: number) => {
+    const logGb = (n * 900 + (n * 600) / sharedBy) / GIB;
+    const gbS = n * ((300 + (sharedBy - 1) * 10) / 1000) * 0.25;
+    return (
+      (n / 1e6 + (n * 0.2) / 1e6 + gbS * GB_S) / sharedBy + logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03
+    );
+  };
 
   it('lean: 1 metric ($0.30) and 1 alarm ($0.10): $0.40 of CloudWatch', () => {
     const cost = endpointMonthCost(false, 30, { tier: 'lean' });
     expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4, 9);
-    expect(cost.total).toBeCloseTo(0.4 + perCheck, 9);
+    expect(cost.total).toBeCloseTo(0.4 + perCheck(1), 9);
     expect(cost.total.toFixed(2)).toBe('0.53');
   });
 
-  it('grouped: a twentieth of the service metric and alarm: $0.02 of CloudWatch', () => {
+  it('grouped: a twentieth of the service metric and alarm ($0.02 of CloudWatch), and of its shared invocation', () => {
     const cost = endpointMonthCost(false, 30, { tier: 'grouped', groupSize: 20 });
     expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4 / 20, 9);
-    expect(cost.total).toBeCloseTo(0.02 + perCheck, 9);
-    expect(cost.total.toFixed(2)).toBe('0.15');
+    expect(cost.total).toBeCloseTo(0.02 + perCheck(20), 9);
+    expect(cost.total.toFixed(3)).toBe('0.046');
   });
 
   it('counts a grouped service once: 1 metric and 1 alarm for 20 monitors; a lean monitor 1 of each', () => {
@@ -230,6 +256,7 @@ describe('per endpoint-month by cost tier', () => {
     expect(counts.metrics).toBe(1 + 1);
     expect(counts.standardAlarms).toBe(1 + 1 + 4); // grouped service, lean monitor, Vigil's watchers
     expect(counts.compositeAlarms).toBe(0);
-    expect(counts.schedules).toBe(21 + 1);
+    // The twenty share one schedule; the lean one is alone in its service; the pager's sweep.
+    expect(counts.schedules).toBe(1 + 1 + 1);
   });
 });
