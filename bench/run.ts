@@ -8,9 +8,10 @@
  *   npm run bench -- --only bundle,checks
  *
  * Each section is also a module of its own: `npx tsx bench/bundle.ts [--quick]`, bench/checks.ts,
- * bench/throughput.ts, bench/page-latency.ts, bench/cost.ts.
+ * bench/throughput.ts, bench/page-latency.ts, bench/canary-usage.ts, bench/cost.ts.
  */
 import { benchBundle } from './bundle.ts';
+import { benchCanaryUsage } from './canary-usage.ts';
 import { benchChecks } from './checks.ts';
 import { benchCost } from './cost.ts';
 import {
@@ -34,6 +35,7 @@ const SECTIONS: readonly { readonly id: string; readonly run: Benchmark }[] = [
   { id: 'checks', run: benchChecks },
   { id: 'throughput', run: benchThroughput },
   { id: 'page-latency', run: benchPageLatency },
+  { id: 'usage', run: benchCanaryUsage },
   { id: 'cost', run: benchCost },
 ];
 

@@ -8,6 +8,7 @@
  *   GET /health             the madef-like health document below, at once
  *   GET /health?delay=50    the same after 50 ms
  *   GET /hang               never answers (the socket is held until the client gives up)
+ *   GET /unhealthy          503 with the same document reporting a failed database; `?delay=` too
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -26,8 +27,23 @@ export const HEALTH_DOCUMENT = {
   },
 };
 
+/** The same document when the database is down, as madef answers it with a 503. */
+export const UNHEALTHY_DOCUMENT = {
+  ...HEALTH_DOCUMENT,
+  status: 'unhealthy',
+  checks: {
+    ...HEALTH_DOCUMENT.checks,
+    database: { status: 'error', latency: 5001, error: 'connection timeout' },
+  },
+};
+
 const BODY = Buffer.from(JSON.stringify(HEALTH_DOCUMENT));
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(BODY.length) };
+const UNHEALTHY_BODY = Buffer.from(JSON.stringify(UNHEALTHY_DOCUMENT));
+const UNHEALTHY_HEADERS = {
+  'content-type': 'application/json',
+  'content-length': String(UNHEALTHY_BODY.length),
+};
 
 let requests = 0;
 const held = new Set<ServerResponse>();
@@ -46,6 +62,16 @@ const server = createServer((req, res) => {
     const answer = () => {
       res.writeHead(200, HEADERS);
       res.end(BODY);
+    };
+    if (delay > 0) setTimeout(answer, delay);
+    else answer();
+    return;
+  }
+  if (url.startsWith('/unhealthy')) {
+    const delay = Number(/[?&]delay=(\d+)/.exec(url)?.[1] ?? 0);
+    const answer = () => {
+      res.writeHead(503, UNHEALTHY_HEADERS);
+      res.end(UNHEALTHY_BODY);
     };
     if (delay > 0) setTimeout(answer, delay);
     else answer();
