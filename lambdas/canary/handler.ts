@@ -11,8 +11,7 @@
  * loop is ./fast-probe.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { parseCanaryRequest } from '../../lib/config/events.ts';
 import type { HttpMonitor, Monitor } from '../../lib/config/resolve.ts';
@@ -103,8 +102,30 @@ export function createCanaryHandler(deps: CanaryDeps) {
     return { results };
   }
 
-  return middy(canary).use(injectLambdaContext(logger));
+  return middy(canary).use(requestIdKey());
 }
+
+/**
+ * Adds the invocation's request id to every log line, and nothing else of the Lambda context:
+ * Powertools' `injectLambdaContext` also adds the function's ARN, name, memory, cold start and
+ * sampling rate to every line, about 270 of a passing check's 1,260 bytes, all of them the same for
+ * every line of the function's own log group (and billed per byte, every check).
+ */
+function requestIdKey(): MiddlewareObj<unknown, unknown, Error, Context> {
+  const clear = () => {
+    logger.removeKeys([REQUEST_ID_KEY]);
+  };
+  return {
+    before: (request) => {
+      logger.appendKeys({ [REQUEST_ID_KEY]: request.context.awsRequestId });
+    },
+    after: clear,
+    onError: clear,
+  };
+}
+
+/** Powertools' own name for the request id, so log queries written for it keep working. */
+const REQUEST_ID_KEY = 'function_request_id';
 
 /** A check's metrics, flushed as their own EMF line at once (each monitor has its own dimensions), and its log line. */
 function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
