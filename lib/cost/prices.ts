@@ -93,9 +93,9 @@ export const COMPETITORS = {
  * parsing and recording, slower at 256 MB's share of a vCPU than on a laptop. A fast-mode invocation
  * probes for the whole minute, so it is billed the minute.
  *
- * To refresh after a deploy: CloudWatch Logs Insights on the canary's log group,
- * `filter @type = "REPORT" | stats avg(@billedDuration)`, and the log group's IncomingBytes
- * divided by the checks; write the larger of the figure and the constant here.
+ * To refresh after a deploy: the canary's `AWS/Lambda` `Duration` (Average) for the duration, and
+ * its log group's `IncomingBytes` divided by the checks; write the larger of the figure and the
+ * constant here.
  */
 export const USAGE = {
   /** Memory of the canary and the pager (lib/constructs/canary-function.ts, pager.ts), MB. */
@@ -108,10 +108,18 @@ export const USAGE = {
   fastInvocationDurationMs: 60_000,
   /** Billed duration of one pager sweep or heartbeat (reads alarms and mute rules), ms. */
   pagerDurationMs: 1_000,
-  /** Log bytes Lambda writes per invocation: its START and REPORT lines. */
-  logBytesPerInvocation: 600,
-  /** Log bytes one check (or fast-mode probe) writes: its result line and its EMF line. */
-  logBytesPerCheck: 900,
+  /**
+   * Log bytes Lambda itself writes per invocation. None: the canary's system log level is WARN
+   * (lib/constructs/house-function.ts), so Lambda sends no START or REPORT line ("Log-level
+   * filtering" in the Lambda docs). About 600 at INFO.
+   */
+  logBytesPerInvocation: 0,
+  /**
+   * Log bytes one check (or fast-mode probe) writes: its EMF line and its result line, plus
+   * CloudWatch Logs' 26 bytes per event. bench/canary-usage.ts measures about 1,040 for a passing
+   * madef-like HTTP check and about 1,180 for a failing one; rounded up.
+   */
+  logBytesPerCheck: 1_200,
   /** Log bytes one pager sweep writes. */
   logBytesPerSweep: 600,
   /** Components a monitor with `componentMetrics: true` is assumed to report (unknown until it runs). */

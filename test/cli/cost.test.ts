@@ -34,9 +34,9 @@ describe('vigil cost', () => {
     expect(out).toMatch(/^CloudWatch alarms\s+\$0\.50$/m);
     expect(out).toMatch(/^CloudWatch dashboards\s+\$6\.00$/m);
     expect(out).toMatch(/^TOTAL\s+\$7\.\d\d$/m);
-    expect(out).toMatch(/^Vigil full, standard \(1 min, own invocation\)\s+\$0\.83 /m);
+    expect(out).toMatch(/^Vigil full, standard \(1 min, own invocation\)\s+\$0\.82 /m);
     expect(out).toMatch(/^Vigil full, standard \(1 min, invocation shared by 3\)\s+\$0\.76 /m);
-    expect(out).toMatch(/^Vigil full, fast \(10 s probes, own invocation\)\s+\$9\.84 /m);
+    expect(out).toMatch(/^Vigil full, fast \(10 s probes, own invocation\)\s+\$9\.87 /m);
     expect(out).toMatch(/^CloudWatch Synthetics \(1 run\/min\)\s+\$52\.66 /m);
     expect(out).toMatch(/^Route 53 health check \(HTTPS, string match\)\s+\$2\.85 /m);
     expect(io.err()).toBe('');
@@ -50,7 +50,7 @@ describe('vigil cost', () => {
     expect(doc.monitors).toBe(1);
     expect(doc.byService.metrics).toBeCloseTo(0.6, 9);
     expect(doc.counts).toMatchObject({ metrics: 2, standardAlarms: 5, compositeAlarms: 0, dashboards: 2 });
-    expect(doc.endpoints[0].total.toFixed(2)).toBe('0.83');
+    expect(doc.endpoints[0].total.toFixed(2)).toBe('0.82');
   });
 
   it('exit 2 on a bad config, with its problems on stderr', async () => {

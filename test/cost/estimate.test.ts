@@ -73,10 +73,9 @@ describe('estimateCost', () => {
     const sweeps = MONTH_S / (15 * 60); // 2,920
     const checks = perMinute + perMinute + perFive;
     const gbSeconds = perMinute * 0.3 * 0.25 + perMinute * 60 * 0.25 + perFive * 0.3 * 0.25;
-    // Per check 900 bytes (result and EMF lines), per invocation 600 (Lambda's START and REPORT);
-    // the fast monitor writes six probes' lines per invocation.
-    const logGb =
-      (perMinute * (900 + 600) + perMinute * (6 * 900 + 600) + perFive * (900 + 600) + sweeps * 600) / GIB;
+    // Per check 1,200 bytes (result and EMF lines), none of Lambda's own per invocation (system log
+    // level WARN); the fast monitor writes six probes' lines per invocation.
+    const logGb = (perMinute * 1200 + perMinute * 6 * 1200 + perFive * 1200 + sweeps * 600) / GIB;
 
     expect(e.byService.metrics).toBeCloseTo(9 * 0.3, 9); // $2.70
     expect(e.byService.alarms).toBeCloseTo(8 * 0.1 + 1 * 0.3 + 2 * 0.5, 9); // $2.10
@@ -91,13 +90,13 @@ describe('estimateCost', () => {
       Object.values(e.byService).reduce((s, v) => s + v, 0),
       9,
     );
-    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $8.8422 + $0.17.
-    expect(e.total.toFixed(2)).toBe('22.91');
+    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $8.8422 + $0.19.
+    expect(e.total.toFixed(2)).toBe('22.93');
   });
 
   it('prints one summary line for cdk synth', () => {
     expect(costSummaryLine(e)).toBe(
-      'Vigil: expected bill $22.91/month for 3 monitors (npx vigil cost for the breakdown)',
+      'Vigil: expected bill $22.93/month for 3 monitors (npx vigil cost for the breakdown)',
     );
   });
 
@@ -124,7 +123,7 @@ describe('estimateCost', () => {
 describe('per endpoint-month', () => {
   it('standard: 2 metrics, 1 alarm, 43,800 checks', () => {
     const n = 43_800;
-    const logGb = (n * 1500) / GIB;
+    const logGb = (n * 1200) / GIB;
     const expected =
       0.6 +
       0.1 +
@@ -135,12 +134,12 @@ describe('per endpoint-month', () => {
       logGb * (30 / (730 / 24)) * 0.03;
     const cost = endpointMonthCost(false);
     expect(cost.total).toBeCloseTo(expected, 9);
-    expect(cost.total.toFixed(2)).toBe('0.83');
+    expect(cost.total.toFixed(2)).toBe('0.82');
   });
 
   it('fast: high-resolution alarm and a minute of Lambda per invocation', () => {
     const n = 43_800;
-    const logGb = (n * (6 * 900 + 600)) / GIB;
+    const logGb = (n * 6 * 1200) / GIB;
     const expected =
       0.6 +
       0.3 +
@@ -150,14 +149,14 @@ describe('per endpoint-month', () => {
       logGb * 0.5 +
       logGb * (30 / (730 / 24)) * 0.03;
     expect(endpointMonthCost(true).total).toBeCloseTo(expected, 9);
-    expect(endpointMonthCost(true).total.toFixed(2)).toBe('9.84');
+    expect(endpointMonthCost(true).total.toFixed(2)).toBe('9.87');
   });
 
   it('shared: an invocation shared by 3 costs each a third of its Scheduler, requests, time and platform lines', () => {
     const n = 43_800;
     // The invocation: 300 ms for the first check, 10 ms for each of the two others.
     const invocationGbS = n * ((300 + 2 * 10) / 1000) * 0.25;
-    const logGb = (n * 900 + (n * 600) / 3) / GIB;
+    const logGb = (n * 1200) / GIB;
     const expected =
       0.6 +
       0.1 +
@@ -168,7 +167,7 @@ describe('per endpoint-month', () => {
       logGb * (30 / (730 / 24)) * 0.03;
     const cost = endpointMonthCost(false, 30, { sharedBy: 3 });
     expect(cost.total).toBeCloseTo(expected, 9);
-    expect(cost.total.toFixed(3)).toBe('0.757');
+    expect(cost.total.toFixed(3)).toBe('0.759');
   });
 
   it('competitors, counted the same way (plus one alarm to page)', () => {
@@ -217,7 +216,7 @@ describe('per endpoint-month by cost tier', () => {
   // Scheduler, Lambda requests and duration, log ingestion and storage of `sharedBy` monitors
   // sharing one invocation, per monitor.
   const perCheck = (sharedBy: number) => {
-    const logGb = (n * 900 + (n * 600) / sharedBy) / GIB;
+    const logGb = (n * 1200) / GIB;
     const gbS = n * ((300 + (sharedBy - 1) * 10) / 1000) * 0.25;
     return (
       (n / 1e6 + (n * 0.2) / 1e6 + gbS * GB_S) / sharedBy + logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03
@@ -228,14 +227,14 @@ describe('per endpoint-month by cost tier', () => {
     const cost = endpointMonthCost(false, 30, { tier: 'lean' });
     expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4, 9);
     expect(cost.total).toBeCloseTo(0.4 + perCheck(1), 9);
-    expect(cost.total.toFixed(2)).toBe('0.53');
+    expect(cost.total.toFixed(2)).toBe('0.52');
   });
 
   it('grouped: a twentieth of the service metric and alarm ($0.02 of CloudWatch), and of its shared invocation', () => {
     const cost = endpointMonthCost(false, 30, { tier: 'grouped', groupSize: 20 });
     expect((cost.byService.metrics ?? 0) + (cost.byService.alarms ?? 0)).toBeCloseTo(0.4 / 20, 9);
     expect(cost.total).toBeCloseTo(0.02 + perCheck(20), 9);
-    expect(cost.total.toFixed(3)).toBe('0.046');
+    expect(cost.total.toFixed(3)).toBe('0.052');
   });
 
   it('counts a grouped service once: 1 metric and 1 alarm for 20 monitors; a lean monitor 1 of each', () => {
