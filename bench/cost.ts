@@ -1,20 +1,27 @@
 /**
- * Cost per HTTP endpoint-month at one check a minute (DESIGN.md: `full` tier at most $0.80),
- * standard and fast, from synthesized templates and lib/cost/prices.ts, beside CloudWatch
+ * Cost per HTTP endpoint-month at one check a minute (DESIGN.md: `full` tier at most $0.80; issue 6:
+ * `lean` at most $0.45, `grouped` at most $0.05 with 20 monitors in the service), standard and fast,
+ * from synthesized templates, the canary's measured usage and lib/cost/prices.ts, beside CloudWatch
  * Synthetics and Route 53 health checks.
  *
- * Three in-process synths of one service: a base of two HTTP monitors, the base plus one standard
- * monitor, the base plus one fast monitor. An endpoint's resources are the difference: alarms
- * (high-resolution when their period is under 60 s), composite alarms, dashboards and schedules
- * (invocations from each schedule's expression), priced from the price file. Metrics are not in a
- * template: they are the names the canary publishes (lib/cost/estimate.ts `metricNames`). Lambda
- * time and log bytes per invocation are the USAGE constants of the price file: estimated, not
- * measured. The example config is synthesized too, and its template's counts set beside
- * `vigil cost`'s estimate of it, so a drift between the two shows here.
+ * Each priced case is a service of N HTTP monitors of one tier, checked once a minute, synthesized
+ * in-process next to a base service, and divided by N: the template difference gives the alarms
+ * (high-resolution when their period is under 60 s), schedules and invocations (from each schedule's
+ * expression); the metrics are the names the canary publishes (lib/cost/estimate.ts `metricNames`).
+ * N = 1 is a monitor alone in its invocation (`invocation: 'own'`, or alone in its service); with
+ * N > 1 the monitors share invocations (docs/adr/0008-shared-invocations.md). A service's dashboard
+ * and composites are per service, not per endpoint, and are listed, not priced in.
  *
- *   npx tsx bench/cost.ts
+ * Lambda time and log bytes are measured (bench/canary-usage.ts): the real handler's wall and CPU
+ * time by group size against a 50 ms local server, and the bytes it writes per check. Billed time on
+ * Lambda is taken as the wall time here plus the CPU time scaled to 256 MB's share of a vCPU
+ * (256 / 1,769). Lambda's own START and REPORT lines are not written by the handler; they stay the
+ * price file's constant. The same endpoints priced with the price file's conservative constants are
+ * what `vigil cost` says.
+ *
+ *   npx tsx bench/cost.ts [--quick]
  */
-import { parseConfig, type VigilConfig } from '../lib/config/index.ts';
+import { parseConfig, type Tier, type VigilConfig } from '../lib/config/index.ts';
 import {
   competitorCosts,
   endpointMonthCost,
@@ -22,8 +29,10 @@ import {
   formatUsd,
   invocationsPerMonth,
   metricNames,
+  type UsageFigures,
 } from '../lib/cost/estimate.ts';
 import { CLOUDWATCH, LAMBDA, SCHEDULER, USAGE } from '../lib/cost/prices.ts';
+import { type CanaryUsage, measureCanaryUsage } from './canary-usage.ts';
 import {
   type BenchOptions,
   isMain,
@@ -41,6 +50,12 @@ export const LEAN_TIER_TARGET_USD = 0.45;
 export const GROUPED_TIER_TARGET_USD = 0.05;
 /** Monitors of the grouped service the bench prices. */
 export const GROUPED_BENCH_SIZE = 20;
+/** Monitors of the "typical" shared service priced beside the one-monitor case. */
+export const SHARED_BENCH_SIZE = 3;
+/** Lambda gives a function one vCPU at 1,769 MB, and a proportional share below (Lambda docs). */
+export const MB_PER_VCPU = 1769;
+/** CloudWatch Logs counts each event's bytes plus 26 bytes (PutLogEvents batch size rule). */
+export const LOG_EVENT_OVERHEAD_BYTES = 26;
 
 /** What a template bills for, counted by resource. */
 export interface TemplateCounts {
@@ -94,204 +109,242 @@ function diff(a: TemplateCounts, b: TemplateCounts): TemplateCounts {
   };
 }
 
-/** One grouped-tier service of `size` HTTP monitors checked once a minute. */
-function groupedConfig(size: number): VigilConfig {
+/** A service `api` of `size` HTTP monitors of `tier`, checked once a minute (fast: every 10 s), beside a base service. */
+function serviceConfig(size: number, tier: Tier, fast = false): VigilConfig {
   return parseConfig({
     project: 'bench',
-    services: { api: { tier: 'grouped' } },
-    monitors: Array.from({ length: size }, (_, i) => ({
-      kind: 'http' as const,
-      name: `grouped-${i + 1}`,
-      service: 'api',
-      url: `https://example.com/${i + 1}`,
-      schedule: 'rate(1 minute)',
-    })),
-  });
-}
-
-/** A one-service config: two base HTTP monitors, plus `extra` when given. */
-function serviceConfig(extra?: 'standard' | 'fast' | 'lean'): VigilConfig {
-  const http = (name: string, fast = false, tier?: 'lean') => ({
-    kind: 'http' as const,
-    name,
-    service: 'api',
-    url: `https://example.com/${name}`,
-    schedule: fast ? undefined : 'rate(1 minute)',
-    fast,
-    ...(tier && { tier }),
-  });
-  return parseConfig({
-    project: 'bench',
+    services: { api: { tier } },
     monitors: [
-      http('base-1'),
-      http('base-2'),
-      ...(extra ? [http('added', extra === 'fast', extra === 'lean' ? 'lean' : undefined)] : []),
+      { kind: 'http', name: 'base', service: 'base', url: 'https://example.com/base' },
+      ...Array.from({ length: size }, (_, i) => ({
+        kind: 'http' as const,
+        name: `api-${i + 1}`,
+        service: 'api',
+        url: `https://example.com/${i + 1}`,
+        ...(fast ? { fast: true } : { schedule: 'rate(1 minute)' }),
+      })),
     ],
   });
 }
 
-/** The endpoint's monthly cost from its template resources (and the canary's metric names). */
-function priceEndpoint(counts: TemplateCounts, config: VigilConfig, fast: boolean) {
-  const added = config.monitors.find((m) => m.name === 'added');
-  if (!added) throw new Error('no added monitor');
-  const durationMs = fast ? USAGE.fastInvocationDurationMs : USAGE.checkDurationMs;
-  const logBytes = fast ? USAGE.logBytesPerFastInvocation : USAGE.logBytesPerCheck;
-  const logGb = (counts.invocations * logBytes) / 2 ** 30;
-  const byService = {
-    metrics: metricNames(added).length * CLOUDWATCH.metric,
-    alarms:
-      counts.standardAlarms * CLOUDWATCH.standardAlarm +
-      counts.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm +
-      counts.compositeAlarms * CLOUDWATCH.compositeAlarm,
-    dashboards: counts.dashboards * CLOUDWATCH.dashboard,
-    scheduler: counts.invocations * SCHEDULER.perInvocation,
-    lambda:
-      counts.invocations * LAMBDA.perRequest +
-      counts.invocations * (durationMs / 1000) * (USAGE.lambdaMemoryMb / 1024) * LAMBDA.arm64PerGbSecond,
-    logs:
-      logGb * CLOUDWATCH.logsIngestionPerGb +
-      logGb * (config.logRetentionDays / (730 / 24)) * CLOUDWATCH.logsStoragePerGbMonth,
+/** The base alone: the difference to it is the service's own resources. */
+function baseConfig(): VigilConfig {
+  return parseConfig({
+    project: 'bench',
+    monitors: [{ kind: 'http', name: 'base', service: 'base', url: 'https://example.com/base' }],
+  });
+}
+
+/** Billed ms of an invocation on Lambda at `memoryMb`: wall time here, with the CPU part slowed to its vCPU share. */
+export function billedMs(wallMs: number, cpuMs: number, memoryMb: number = USAGE.lambdaMemoryMb): number {
+  const slowdown = Math.max(1, MB_PER_VCPU / memoryMb);
+  return Math.ceil(wallMs + cpuMs * (slowdown - 1));
+}
+
+/** The price file's usage figures with the measured ones in place. */
+export function measuredUsage(m: CanaryUsage): UsageFigures {
+  const bySize = [...m.invocations].sort((a, b) => a.size - b.size);
+  const one = bySize[0];
+  const most = bySize.at(-1);
+  if (!one || !most) throw new Error('no invocation measured');
+  const first = billedMs(one.wallMs.median, one.cpuMs.median);
+  const perFurther =
+    most.size > one.size
+      ? Math.max(0, (billedMs(most.wallMs.median, most.cpuMs.median) - first) / (most.size - one.size))
+      : USAGE.sharedCheckDurationMs;
+  return {
+    ...USAGE,
+    invocationDurationMs: first,
+    sharedCheckDurationMs: perFurther,
+    logBytesPerCheck: Math.ceil(m.logBytesPerCheck + m.logLinesPerCheck * LOG_EVENT_OVERHEAD_BYTES),
   };
-  return { byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
 }
 
-/** Alarms on `FailedChecks` in a template: a grouped service's one alarm each. */
-function countGroupedAlarms(template: CfnTemplate): number {
-  return Object.values(template.Resources).filter(
-    (r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties?.MetricName === 'FailedChecks',
-  ).length;
+/** One priced case: a service of `size` monitors, per endpoint. */
+interface PricedCase {
+  readonly label: string;
+  readonly tier: Tier;
+  readonly fast: boolean;
+  readonly size: number;
+  readonly resources: TemplateCounts;
+  readonly byService: Readonly<Record<'metrics' | 'alarms' | 'scheduler' | 'lambda' | 'logs', number>>;
+  readonly total: number;
+  /** The same endpoint as `vigil cost` prices it (the price file's constants). */
+  readonly estimated: number;
 }
 
-/**
- * One endpoint's share of a grouped service of `size` monitors: what one more monitor adds
- * (`marginal`, the template difference of `size - 1` monitors: schedules, no alarm) and its share
- * of the service's `FailedChecks` metric and `serviceAlarms` alarm(s).
- */
-function priceGroupedEndpoint(
-  marginal: TemplateCounts,
-  serviceAlarms: number,
+/** Prices one endpoint of a service from its template difference and `usage`. */
+function priceCase(
+  label: string,
   config: VigilConfig,
+  resources: TemplateCounts,
+  tier: Tier,
+  fast: boolean,
   size: number,
-) {
-  const invocations = marginal.invocations / (size - 1);
-  const logGb = (invocations * USAGE.logBytesPerCheck) / 2 ** 30;
-  const byService = {
-    metrics: (1 / size) * CLOUDWATCH.metric,
-    alarms: (serviceAlarms / size + marginal.standardAlarms / (size - 1)) * CLOUDWATCH.standardAlarm,
-    dashboards: 0,
-    scheduler: invocations * SCHEDULER.perInvocation,
+  usage: UsageFigures,
+): PricedCase {
+  const members = config.monitors.filter((m) => m.service === 'api');
+  const metrics = members.reduce((n, m) => n + metricNames(m).length, 0) + (tier === 'grouped' ? 1 : 0);
+  const checks = members.length * invocationsPerMonth('rate(1 minute)') * (fast ? 6 : 1);
+  const perInvocation = size / Math.max(1, resources.schedules);
+  const durationMs =
+    (fast ? usage.fastInvocationDurationMs : usage.invocationDurationMs) +
+    Math.max(0, perInvocation - 1) * (fast ? 6 : 1) * usage.sharedCheckDurationMs;
+  const logGb =
+    (checks * usage.logBytesPerCheck + resources.invocations * usage.logBytesPerInvocation) / 2 ** 30;
+  const total = {
+    metrics: metrics * CLOUDWATCH.metric,
+    alarms:
+      resources.standardAlarms * CLOUDWATCH.standardAlarm +
+      resources.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
+    scheduler: resources.invocations * SCHEDULER.perInvocation,
     lambda:
-      invocations *
-      (LAMBDA.perRequest +
-        (USAGE.checkDurationMs / 1000) * (USAGE.lambdaMemoryMb / 1024) * LAMBDA.arm64PerGbSecond),
+      resources.invocations * LAMBDA.perRequest +
+      resources.invocations * (durationMs / 1000) * (usage.lambdaMemoryMb / 1024) * LAMBDA.arm64PerGbSecond,
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (config.logRetentionDays / (730 / 24)) * CLOUDWATCH.logsStoragePerGbMonth,
   };
-  return { byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
+  const byService = Object.fromEntries(
+    Object.entries(total).map(([k, v]) => [k, v / size]),
+  ) as PricedCase['byService'];
+  return {
+    label,
+    tier,
+    fast,
+    size,
+    resources,
+    byService,
+    total: Object.values(byService).reduce((s, v) => s + v, 0),
+    estimated: endpointMonthCost(fast, config.logRetentionDays, {
+      tier,
+      groupSize: size,
+      sharedBy: perInvocation,
+    }).total,
+  };
 }
 
-export async function benchCost(_options: BenchOptions): Promise<SectionResult> {
-  const [base, standard, fast, lean, grouped, groupedOne, example] = await Promise.all([
-    synthesizeVariant('vigil.config.ts', () => serviceConfig()),
-    synthesizeVariant('vigil.config.ts', () => serviceConfig('standard')),
-    synthesizeVariant('vigil.config.ts', () => serviceConfig('fast')),
-    synthesizeVariant('vigil.config.ts', () => serviceConfig('lean')),
-    synthesizeVariant('vigil.config.ts', () => groupedConfig(GROUPED_BENCH_SIZE)),
-    synthesizeVariant('vigil.config.ts', () => groupedConfig(1)),
+/** The cases priced: tier, monitors in the service, fast. */
+const CASES: readonly { readonly tier: Tier; readonly size: number; readonly fast?: boolean }[] = [
+  { tier: 'full', size: 1 },
+  { tier: 'full', size: SHARED_BENCH_SIZE },
+  { tier: 'lean', size: 1 },
+  { tier: 'lean', size: SHARED_BENCH_SIZE },
+  { tier: 'grouped', size: GROUPED_BENCH_SIZE },
+  { tier: 'full', size: 1, fast: true },
+  { tier: 'full', size: SHARED_BENCH_SIZE, fast: true },
+];
+
+function caseLabel(c: (typeof CASES)[number]): string {
+  const alone = c.size === 1 ? 'alone in its invocation' : `${c.size} in the service, sharing`;
+  return `Vigil ${c.tier}, ${c.fast ? 'fast (10 s probes)' : 'standard (1 min)'}, ${alone}`;
+}
+
+export async function benchCost(options: BenchOptions): Promise<SectionResult> {
+  const measured = await measureCanaryUsage(options);
+  const usage = measuredUsage(measured);
+  const [base, example, ...variants] = await Promise.all([
+    synthesizeVariant('vigil.config.ts', baseConfig),
     synthesize('vigil.config.ts'),
+    ...CASES.map((c) => synthesizeVariant('vigil.config.ts', () => serviceConfig(c.size, c.tier, c.fast))),
   ]);
   const baseCounts = countTemplate(base.template);
-  const standardDiff = diff(countTemplate(standard.template), baseCounts);
-  const fastDiff = diff(countTemplate(fast.template), baseCounts);
-  const standardCost = priceEndpoint(standardDiff, standard.config, false);
-  const fastCost = priceEndpoint(fastDiff, fast.config, true);
-  const leanDiff = diff(countTemplate(lean.template), baseCounts);
-  const leanCost = priceEndpoint(leanDiff, lean.config, false);
-  // Grouped: what the 2nd..20th monitors add (schedules, no alarms), and the service's one alarm and metric.
-  const groupedCounts = diff(countTemplate(grouped.template), countTemplate(groupedOne.template));
-  const groupedAlarms = countGroupedAlarms(grouped.template);
-  const groupedPerEndpoint = priceGroupedEndpoint(
-    groupedCounts,
-    groupedAlarms,
-    grouped.config,
-    GROUPED_BENCH_SIZE,
-  );
-  const estimated = [endpointMonthCost(false), endpointMonthCost(true)];
-  const estimatedLean = endpointMonthCost(false, 30, { tier: 'lean' });
-  const estimatedGrouped = endpointMonthCost(false, 30, { tier: 'grouped', groupSize: GROUPED_BENCH_SIZE });
-  const cloudWatch = (c: { byService: Record<string, number> }) =>
-    (c.byService.metrics ?? 0) + (c.byService.alarms ?? 0);
+  const priced = CASES.map((c, i) => {
+    const variant = variants[i];
+    if (!variant) throw new Error('missing synth');
+    const resources = diff(countTemplate(variant.template), baseCounts);
+    return priceCase(caseLabel(c), variant.config, resources, c.tier, c.fast ?? false, c.size, usage);
+  });
+  const find = (tier: Tier, size: number, fast = false) => {
+    const found = priced.find((p) => p.tier === tier && p.size === size && p.fast === fast);
+    if (!found) throw new Error(`no case ${tier} ${size}`);
+    return found;
+  };
+  const cloudWatch = (c: PricedCase) => c.byService.metrics + c.byService.alarms;
   const competitors = competitorCosts();
 
   const exampleCounts = countTemplate(example.template);
   const exampleEstimate = estimateCost(example.config);
   const e = exampleEstimate.counts;
 
-  const resourceRow = (label: string, d: TemplateCounts) => [
-    label,
-    d.standardAlarms,
-    d.highResolutionAlarms,
-    d.compositeAlarms,
-    d.dashboards,
-    d.schedules,
-    Math.round(d.invocations).toLocaleString('en-US'),
-  ];
-  const split = (c: { byService: Record<string, number> }) =>
-    ['metrics', 'alarms', 'scheduler', 'lambda', 'logs'].map((s) => formatUsd(c.byService[s] ?? 0));
-
-  const targets: TargetCheck[] = [
-    {
-      figure:
-        'cost per HTTP endpoint-month, full tier, 1 check/min (template + prices; Lambda and logs estimated)',
-      target: `≤ ${formatUsd(FULL_TIER_TARGET_USD)}`,
-      value: formatUsd(standardCost.total),
-      met: standardCost.total <= FULL_TIER_TARGET_USD,
-      deterministic: true,
-    },
-    ...(
-      [
-        ['full', standardCost, FULL_TIER_TARGET_USD],
-        ['lean', leanCost, LEAN_TIER_TARGET_USD],
-        ['grouped', groupedPerEndpoint, GROUPED_TIER_TARGET_USD],
-      ] as const
-    ).flatMap(([tier, cost, target]): TargetCheck[] => [
-      ...(tier === 'full'
-        ? []
-        : [
+  const targets: TargetCheck[] = (
+    [
+      ['full', 1, FULL_TIER_TARGET_USD],
+      ['full', SHARED_BENCH_SIZE, FULL_TIER_TARGET_USD],
+      ['lean', 1, LEAN_TIER_TARGET_USD],
+      ['lean', SHARED_BENCH_SIZE, LEAN_TIER_TARGET_USD],
+      ['grouped', GROUPED_BENCH_SIZE, GROUPED_TIER_TARGET_USD],
+    ] as const
+  ).flatMap(([tier, size, target]): TargetCheck[] => {
+    const c = find(tier, size);
+    const where =
+      tier === 'grouped'
+        ? `${size} monitors in the service`
+        : size === 1
+          ? 'alone in its invocation'
+          : `${size} monitors sharing invocations`;
+    return [
+      {
+        figure: `cost per HTTP endpoint-month, ${tier} tier, 1 check/min, ${where} (all in; Lambda and logs measured)`,
+        target: `≤ ${formatUsd(target)}`,
+        value: `$${c.total.toFixed(3)}`,
+        met: c.total <= target,
+      },
+      ...(size === 1 || tier === 'grouped'
+        ? [
             {
-              figure: `cost per HTTP endpoint-month, ${tier} tier, 1 check/min${tier === 'grouped' ? `, ${GROUPED_BENCH_SIZE} monitors in the service` : ''} (all in)`,
+              figure: `CloudWatch (metrics + alarms) per HTTP endpoint-month, ${tier} tier${tier === 'grouped' ? `, ${size} monitors in the service` : ''}`,
               target: `≤ ${formatUsd(target)}`,
-              value: formatUsd(cost.total),
-              met: cost.total <= target,
+              value: formatUsd(cloudWatch(c)),
+              met: cloudWatch(c) <= target,
               deterministic: true,
             },
-          ]),
-      {
-        figure: `CloudWatch (metrics + alarms) per HTTP endpoint-month, ${tier} tier${tier === 'grouped' ? `, ${GROUPED_BENCH_SIZE} monitors in the service` : ''}`,
-        target: `≤ ${formatUsd(target)}`,
-        value: formatUsd(cloudWatch(cost)),
-        met: cloudWatch(cost) <= target,
-        deterministic: true,
-      },
-    ]),
-    {
-      figure: 'cost per HTTP endpoint-month, full tier, fast mode (10 s probes)',
-      target: 'none set (Route 53 fast: $3.85)',
-      value: formatUsd(fastCost.total),
-      met: undefined,
-      deterministic: true,
-    },
+          ]
+        : []),
+    ];
+  });
+  targets.push({
+    figure: 'cost per HTTP endpoint-month, full tier, fast mode (10 s probes), alone / 3 sharing',
+    target: 'none set (Route 53 fast: $3.85)',
+    value: `${formatUsd(find('full', 1, true).total)} / ${formatUsd(find('full', SHARED_BENCH_SIZE, true).total)}`,
+    met: undefined,
+  });
+
+  const split = (c: PricedCase) =>
+    (['metrics', 'alarms', 'scheduler', 'lambda', 'logs'] as const).map((s) => formatUsd(c.byService[s]));
+  const usageRow = (label: string, u: UsageFigures) => [
+    label,
+    u.invocationDurationMs.toFixed(0),
+    u.sharedCheckDurationMs.toFixed(1),
+    u.logBytesPerCheck.toFixed(0),
+    u.logBytesPerInvocation.toFixed(0),
   ];
   return {
     id: 'cost',
     title: 'Cost per endpoint-month (us-east-1 list prices, no free tier)',
-    deterministic: true,
     tables: [
       {
-        title: 'Resources one endpoint adds to a service (template difference)',
+        title: 'Usage figures the prices use',
         columns: [
-          'endpoint',
+          '',
+          'invocation ms (1 check)',
+          'ms per further check',
+          'log bytes per check',
+          'log bytes per invocation',
+        ],
+        rows: [
+          usageRow('measured (bench/canary-usage.ts)', usage),
+          usageRow('price file (vigil cost)', USAGE),
+        ],
+        notes: [
+          `measured: the real handler against a ${measured.serverDelayMs} ms local server; billed = wall + CPU x (${MB_PER_VCPU} / ${USAGE.lambdaMemoryMb} - 1), the CPU part slowed to 256 MB's vCPU share; a slower endpoint adds its extra latency to every invocation`,
+          `log bytes per check: what the handler wrote, + ${LOG_EVENT_OVERHEAD_BYTES} bytes per line; per invocation: Lambda's START and REPORT lines, the price file's constant (not written by the handler)`,
+        ],
+      },
+      {
+        title: 'Resources of each priced service (template difference to the base)',
+        columns: [
+          'service',
           'std alarms',
           'high-res alarms',
           'composites',
@@ -299,41 +352,24 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
           'schedules',
           'invocations/mo',
         ],
-        rows: [
-          resourceRow('standard, rate(1 minute)', standardDiff),
-          resourceRow('fast (10 s probes)', fastDiff),
-          resourceRow('lean, rate(1 minute)', leanDiff),
-          resourceRow(`grouped: monitors 2..${GROUPED_BENCH_SIZE} of a service`, groupedCounts),
+        rows: priced.map((c) => [
+          c.label,
+          c.resources.standardAlarms,
+          c.resources.highResolutionAlarms,
+          c.resources.compositeAlarms,
+          c.resources.dashboards,
+          c.resources.schedules,
+          Math.round(c.resources.invocations).toLocaleString('en-US'),
+        ]),
+        notes: [
+          'composites and the dashboard are per service ($0.50 and $3 a month each) and are not in the per-endpoint prices',
         ],
       },
       {
         title: 'Per endpoint-month, USD',
         columns: ['', 'total', 'metrics', 'alarms', 'Scheduler', 'Lambda', 'logs', 'vigil cost says'],
         rows: [
-          [
-            'Vigil full, standard',
-            formatUsd(standardCost.total),
-            ...split(standardCost),
-            formatUsd(estimated[0]?.total ?? 0),
-          ],
-          [
-            'Vigil full, fast',
-            formatUsd(fastCost.total),
-            ...split(fastCost),
-            formatUsd(estimated[1]?.total ?? 0),
-          ],
-          [
-            'Vigil lean, standard',
-            formatUsd(leanCost.total),
-            ...split(leanCost),
-            formatUsd(estimatedLean.total),
-          ],
-          [
-            `Vigil grouped, standard (${GROUPED_BENCH_SIZE} per service)`,
-            formatUsd(groupedPerEndpoint.total),
-            ...split(groupedPerEndpoint),
-            formatUsd(estimatedGrouped.total),
-          ],
+          ...priced.map((c) => [c.label, formatUsd(c.total), ...split(c), formatUsd(c.estimated)]),
           ...[...competitors.standard, ...competitors.fast].map((c) => [
             c.label,
             formatUsd(c.total),
@@ -346,9 +382,8 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
           ]),
         ],
         notes: [
-          `target (DESIGN.md): full tier ≤ ${formatUsd(FULL_TIER_TARGET_USD)}; CloudWatch alone is $0.70 of it (2 metrics, 1 alarm)`,
-          `targets (issue 6): lean ≤ ${formatUsd(LEAN_TIER_TARGET_USD)} ($0.40 of CloudWatch: 1 metric, 1 alarm), grouped ≤ ${formatUsd(GROUPED_TIER_TARGET_USD)} (1 metric and 1 alarm per service, shared by ${GROUPED_BENCH_SIZE}); Scheduler, Lambda and logs are the same in every tier`,
-          `Lambda ${USAGE.checkDurationMs} ms (fast: ${USAGE.fastInvocationDurationMs / 1000} s) at ${USAGE.lambdaMemoryMb} MB and ${USAGE.logBytesPerCheck.toLocaleString('en-US')} log bytes a check (fast: ${USAGE.logBytesPerFastInvocation.toLocaleString('en-US')}) are estimates (lib/cost/prices.ts USAGE)`,
+          `targets: full ≤ ${formatUsd(FULL_TIER_TARGET_USD)} (DESIGN.md), lean ≤ ${formatUsd(LEAN_TIER_TARGET_USD)}, grouped ≤ ${formatUsd(GROUPED_TIER_TARGET_USD)} with ${GROUPED_BENCH_SIZE} monitors in the service (issue 6)`,
+          '"vigil cost says": the same endpoint with the price file\'s conservative constants (300 ms an invocation)',
           'Synthetics: runs only; its canary Lambda, S3 artifacts and logs are billed on top',
         ],
       },
@@ -368,17 +403,9 @@ export async function benchCost(_options: BenchOptions): Promise<SectionResult> 
     ],
     targets,
     data: {
-      standard: { resources: standardDiff, ...standardCost },
-      fast: { resources: fastDiff, ...fastCost },
-      lean: { resources: leanDiff, ...leanCost },
-      grouped: {
-        resources: groupedCounts,
-        serviceAlarms: groupedAlarms,
-        monitors: GROUPED_BENCH_SIZE,
-        ...groupedPerEndpoint,
-      },
-      estimatedTiers: { lean: estimatedLean, grouped: estimatedGrouped },
-      estimated,
+      measured,
+      usage,
+      cases: priced,
       competitors,
       example: { template: exampleCounts, estimate: exampleEstimate },
     },
