@@ -5,8 +5,8 @@
  * schema that validated the config, so the two ends cannot drift apart.
  */
 import * as z from 'zod/mini';
-import { type Monitor, resolveMonitor } from './resolve.ts';
-import { MAX_MONITORS_PER_INVOCATION, type MonitorInput, monitorInputSchema } from './schema.ts';
+import { MAX_MONITORS_PER_INVOCATION, type MonitorInput, monitorInputSchema } from './monitor-schema.ts';
+import { type Monitor, resolveMonitor } from './resolve-monitor.ts';
 
 /** One monitor: a monitor with `invocation: 'own'`, or a remediation verifying one service. */
 export const canaryEventSchema = z.strictObject({ monitor: monitorInputSchema });

@@ -6,7 +6,7 @@
  */
 import type { AwsClients } from '../../lambdas/shared/aws.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
-import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../config/schema.ts';
+import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../config/monitor-schema.ts';
 
 /** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
 export const AWS_READ_DEADLINE_MS = 10_000;

@@ -31,8 +31,12 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  type SecretRef,
+} from '../../../lib/config/monitor-schema.ts';
 import type { HttpMonitor, JsonEndpoint } from '../../../lib/config/resolve.ts';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_REDIRECTS, type SecretRef } from '../../../lib/config/schema.ts';
 import { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
 import { extractComponents } from './health-document.ts';
 import type { CheckFailure, CheckResult, CheckSuccess, ComponentStatus, ReasonCode } from './result.ts';

@@ -1,0 +1,305 @@
+/**
+ * Resolves one validated monitor: every monitor-level default applied, so the constructs, the canary
+ * and the CLI never repeat the defaulting rules. The canary resolves its event's monitors with
+ * {@link resolveMonitor}; ./resolve.ts resolves a whole config with it and re-exports this module.
+ */
+import type * as z from 'zod/mini';
+import {
+  type Assertion,
+  type BackupMonitorInput,
+  DEFAULT_ALARM,
+  DEFAULT_INVOCATION,
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_MAX_REDIRECTS,
+  DEFAULT_SCHEDULE,
+  DEFAULT_SEVERITY,
+  DEFAULT_TIER,
+  DEFAULT_TIMEOUT_MS,
+  FAST_DEFAULT_ALARM,
+  FAST_DEFAULT_TIMEOUT_MS,
+  FAST_SCHEDULE,
+  type httpMonitorSchema,
+  type Invocation,
+  type MonitorInput,
+  type QueueMonitorInput,
+  type SecretRef,
+  type Severity,
+  type Tier,
+} from './monitor-schema.ts';
+import type { VigilConfigInput } from './schema.ts';
+
+type HttpMonitorParsed = z.output<typeof httpMonitorSchema>;
+
+/** Fields every resolved monitor carries, whatever its kind. */
+export interface ResolvedMonitorBase {
+  readonly name: string;
+  readonly service: string;
+  readonly description?: string;
+  readonly severity: Severity;
+  readonly schedule: string;
+  readonly alarm: { readonly datapointsToAlarm: number; readonly evaluationPeriods: number };
+  readonly runbook?: string;
+  readonly enabled: boolean;
+  /** Hours between reminders while in ALARM; 0 for none. */
+  readonly repeatHours: number;
+  /** Cost tier: the monitor's, else its service's, else defaults.tier, else `full`. */
+  readonly tier: Tier;
+  /** `shared` or `own` invocation: the monitor's, else its service's, else defaults', else `shared`. */
+  readonly invocation: Invocation;
+}
+
+/** Reminder interval by severity, as the runbooks page: P1/P2 every 4 h, P3/P4 never. */
+export const DEFAULT_REPEAT_HOURS: Readonly<Record<Severity, number>> = { P1: 4, P2: 4, P3: 0, P4: 0 };
+
+/** An HTTP monitor with every default applied. */
+export interface HttpMonitor extends ResolvedMonitorBase {
+  readonly kind: 'http';
+  readonly url: string;
+  readonly method: NonNullable<HttpMonitorParsed['method']>;
+  readonly headers: Readonly<Record<string, string | SecretRef>>;
+  readonly body?: string;
+  readonly timeoutMs: number;
+  readonly maxRedirects: number;
+  readonly maxBodyBytes: number;
+  readonly retryNetworkErrors: boolean;
+  /** Expected status codes; empty means any 2xx. */
+  readonly expectStatus: readonly number[];
+  readonly maxLatencyMs?: number;
+  readonly assertions: readonly Assertion[];
+  readonly componentMetrics: boolean | readonly string[];
+  /**
+   * Fast mode: six probes a minute, each a high-resolution datapoint, and a 10 s alarm. Its own
+   * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 3 of 3.
+   */
+  readonly fast: boolean;
+}
+
+/** An HTTP JSON endpoint read by a queue or backup monitor. */
+export interface JsonEndpoint {
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | SecretRef>>;
+  readonly timeoutMs: number;
+}
+
+/** Queue depth, from SQS or from a number in a JSON endpoint. */
+export interface QueueMonitor extends ResolvedMonitorBase {
+  readonly kind: 'queue';
+  readonly source:
+    | { readonly kind: 'sqs'; readonly queue: string; readonly deadLetterQueue?: string }
+    | (JsonEndpoint & {
+        readonly kind: 'endpoint';
+        readonly depthPath: string;
+        readonly oldestAgePath?: string;
+      });
+  readonly maxDepth?: number;
+  readonly warnDepth?: number;
+  /** Severity of the warning-depth alarm. */
+  readonly warningSeverity: Severity;
+  readonly maxOldestMessageAgeSeconds?: number;
+  readonly stalled?: { readonly minDepth: number; readonly checks: number };
+}
+
+/** Rules for backups that are files (S3 objects, files in a host directory). */
+export interface BackupFileRules {
+  readonly pattern?: string;
+  readonly minSizeBytes: number;
+  readonly minCount?: number;
+  readonly maxSizeDropPercent?: number;
+  readonly verifyGzip: boolean;
+}
+
+/** Where a backup monitor looks for the newest backup. */
+export type BackupSource =
+  | (BackupFileRules & { readonly kind: 's3'; readonly bucket: string; readonly prefix: string })
+  | { readonly kind: 'rds'; readonly instance?: string; readonly cluster?: string }
+  | { readonly kind: 'awsBackup'; readonly vault: string; readonly resourceArn: string }
+  | (BackupFileRules & { readonly kind: 'host'; readonly instance: string; readonly directory: string })
+  | (JsonEndpoint & { readonly kind: 'endpoint'; readonly timestampPath: string });
+
+/** Backup age: the newest backup must be younger than maxAgeHours (the RPO). */
+export interface BackupMonitor extends ResolvedMonitorBase {
+  readonly kind: 'backup';
+  readonly source: BackupSource;
+  readonly maxAgeHours: number;
+}
+
+/** A shell command on managed instances over SSM Run Command; healthy on exit 0. */
+export interface CommandMonitor extends ResolvedMonitorBase {
+  readonly kind: 'command';
+  readonly targets:
+    | { readonly instances: readonly string[] }
+    | { readonly tags: Readonly<Record<string, string>> };
+  readonly command: string;
+  readonly workingDirectory?: string;
+  readonly timeoutSeconds: number;
+  readonly assertions: readonly Assertion[];
+}
+
+/** Every monitor kind, resolved. */
+export type Monitor = HttpMonitor | QueueMonitor | BackupMonitor | CommandMonitor;
+
+/** Backups are made daily: checking one every minute buys nothing, so backup monitors default to hourly. */
+export const DEFAULT_BACKUP_SCHEDULE = 'rate(1 hour)';
+export const DEFAULT_BACKUP_MAX_AGE_HOURS = 24;
+export const DEFAULT_COMMAND_TIMEOUT_SECONDS = 60;
+export const DEFAULT_WARNING_SEVERITY: Severity = 'P3';
+
+type Defaults = NonNullable<VigilConfigInput['defaults']>;
+
+/** What a service sets for the monitors that set none (`services.<service>`). */
+export interface ServiceMonitorDefaults {
+  readonly tier?: Tier | undefined;
+  readonly invocation?: Invocation | undefined;
+}
+
+/**
+ * Applies defaults to one validated monitor. Pure; `defaults` come from the config's `defaults`,
+ * `service` from `services.<service>`.
+ */
+export function resolveMonitor(
+  m: MonitorInput,
+  defaults: Defaults = {},
+  service: ServiceMonitorDefaults = {},
+): Monitor {
+  const severity = m.severity ?? defaults.severity ?? DEFAULT_SEVERITY;
+  const base: ResolvedMonitorBase = {
+    name: m.name,
+    service: m.service ?? m.name,
+    ...(m.description !== undefined && { description: m.description }),
+    severity,
+    schedule: m.schedule ?? defaults.schedule ?? DEFAULT_SCHEDULE,
+    alarm: { ...DEFAULT_ALARM, ...defaults.alarm, ...m.alarm },
+    ...(m.runbook !== undefined && { runbook: m.runbook }),
+    enabled: m.enabled ?? true,
+    repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
+    tier: m.tier ?? service.tier ?? defaults.tier ?? DEFAULT_TIER,
+    invocation: m.invocation ?? service.invocation ?? defaults.invocation ?? DEFAULT_INVOCATION,
+  };
+  switch (m.kind) {
+    case 'http': {
+      const fast = m.fast ?? false;
+      return {
+        ...base,
+        ...(fast && {
+          schedule: m.schedule ?? FAST_SCHEDULE,
+          alarm: { ...FAST_DEFAULT_ALARM, ...m.alarm },
+        }),
+        kind: 'http',
+        url: m.url,
+        method: m.method ?? 'GET',
+        headers: m.headers ?? {},
+        ...(m.body !== undefined && { body: m.body }),
+        timeoutMs:
+          m.timeoutMs ?? (fast ? FAST_DEFAULT_TIMEOUT_MS : (defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS)),
+        maxRedirects: m.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+        maxBodyBytes: m.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        retryNetworkErrors: m.retryNetworkErrors ?? true,
+        expectStatus: m.expectStatus ?? [],
+        ...(m.maxLatencyMs !== undefined && { maxLatencyMs: m.maxLatencyMs }),
+        assertions: m.assertions ?? [],
+        componentMetrics: m.componentMetrics ?? false,
+        fast,
+      };
+    }
+    case 'queue':
+      return resolveQueue(m, base, defaults);
+    case 'backup':
+      return resolveBackup(m, base, defaults);
+    case 'command':
+      return {
+        ...base,
+        kind: 'command',
+        targets: m.instances ? { instances: m.instances } : { tags: m.tags ?? {} },
+        command: m.command,
+        ...(m.workingDirectory !== undefined && { workingDirectory: m.workingDirectory }),
+        timeoutSeconds: m.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS,
+        assertions: m.assertions ?? [],
+      };
+  }
+}
+
+type EndpointInput = { url: string; headers?: Record<string, string | SecretRef>; timeoutMs?: number };
+function resolveEndpoint(e: EndpointInput, defaults: Defaults): JsonEndpoint {
+  return {
+    url: e.url,
+    headers: e.headers ?? {},
+    timeoutMs: e.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+  };
+}
+
+function resolveQueue(m: QueueMonitorInput, base: ResolvedMonitorBase, defaults: Defaults): QueueMonitor {
+  const source: QueueMonitor['source'] = m.sqs
+    ? {
+        kind: 'sqs',
+        queue: m.sqs.queue,
+        ...(m.sqs.deadLetterQueue !== undefined && { deadLetterQueue: m.sqs.deadLetterQueue }),
+      }
+    : {
+        kind: 'endpoint',
+        // The schema guarantees exactly one source.
+        ...resolveEndpoint(m.endpoint as EndpointInput, defaults),
+        depthPath: m.endpoint?.depthPath ?? '',
+        ...(m.endpoint?.oldestAgePath !== undefined && { oldestAgePath: m.endpoint.oldestAgePath }),
+      };
+  return {
+    ...base,
+    kind: 'queue',
+    source,
+    ...(m.maxDepth !== undefined && { maxDepth: m.maxDepth }),
+    ...(m.warnDepth !== undefined && { warnDepth: m.warnDepth }),
+    warningSeverity: m.warningSeverity ?? DEFAULT_WARNING_SEVERITY,
+    ...(m.maxOldestMessageAgeSeconds !== undefined && {
+      maxOldestMessageAgeSeconds: m.maxOldestMessageAgeSeconds,
+    }),
+    ...(m.stalled !== undefined && { stalled: m.stalled }),
+  };
+}
+
+type FileRulesInput = {
+  pattern?: string;
+  minSizeBytes?: number;
+  minCount?: number;
+  maxSizeDropPercent?: number;
+  verifyGzip?: boolean;
+};
+function resolveFileRules(r: FileRulesInput): BackupFileRules {
+  return {
+    ...(r.pattern !== undefined && { pattern: r.pattern }),
+    minSizeBytes: r.minSizeBytes ?? 1,
+    ...(r.minCount !== undefined && { minCount: r.minCount }),
+    ...(r.maxSizeDropPercent !== undefined && { maxSizeDropPercent: r.maxSizeDropPercent }),
+    verifyGzip: r.verifyGzip ?? true,
+  };
+}
+
+function resolveBackup(m: BackupMonitorInput, base: ResolvedMonitorBase, defaults: Defaults): BackupMonitor {
+  let source: BackupSource;
+  if (m.s3)
+    source = { kind: 's3', bucket: m.s3.bucket, prefix: m.s3.prefix ?? '', ...resolveFileRules(m.s3) };
+  else if (m.rds) {
+    source = {
+      kind: 'rds',
+      ...(m.rds.instance !== undefined && { instance: m.rds.instance }),
+      ...(m.rds.cluster !== undefined && { cluster: m.rds.cluster }),
+    };
+  } else if (m.awsBackup)
+    source = { kind: 'awsBackup', vault: m.awsBackup.vault, resourceArn: m.awsBackup.resourceArn };
+  else if (m.host) {
+    source = {
+      kind: 'host',
+      instance: m.host.instance,
+      directory: m.host.directory,
+      ...resolveFileRules(m.host),
+    };
+  } else {
+    const e = m.endpoint as EndpointInput & { timestampPath: string };
+    source = { kind: 'endpoint', ...resolveEndpoint(e, defaults), timestampPath: e.timestampPath };
+  }
+  return {
+    ...base,
+    schedule: m.schedule ?? DEFAULT_BACKUP_SCHEDULE,
+    kind: 'backup',
+    source,
+    maxAgeHours: m.maxAgeHours ?? DEFAULT_BACKUP_MAX_AGE_HOURS,
+  };
+}
