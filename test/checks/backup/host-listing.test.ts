@@ -22,7 +22,8 @@ import {
   shellQuote,
 } from '../../../lambdas/canary/checks/backup/host-listing.ts';
 
-const SCRIPT_PATH = fileURLToPath(
+/** The commented source of the listing script. */
+const SOURCE_PATH = fileURLToPath(
   new URL('../../../lambdas/canary/checks/backup/host-listing.sh', import.meta.url),
 );
 const HOUR = 3_600_000;
@@ -50,14 +51,31 @@ function gzipCli(text: string): Buffer {
   return execFileSync('gzip', ['-c'], { input: text });
 }
 
+/** host-listing.sh without the lines that are only a comment (the `#!` line kept). */
+function withoutCommentLines(script: string): string {
+  return script
+    .split('\n')
+    .filter((line, i) => (i === 0 && line.startsWith('#!')) || !/^\s*#/.test(line))
+    .join('\n');
+}
+
+/** The script the canary sends (HOST_LISTING_SCRIPT), written to a file so sh runs it as a script. */
+let SCRIPT_PATH: string;
+
 function runScript(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync('sh', [SCRIPT_PATH, ...args], { encoding: 'utf8', env });
 }
 
+let scriptDir: string;
 let dir: string;
 let sizes: Map<string, number>;
 
 beforeAll(() => {
+  // Readable by all: one test runs it as `nobody`.
+  scriptDir = mkdtempSync(join(tmpdir(), 'vigil-host-listing-'));
+  chmodSync(scriptDir, 0o755);
+  SCRIPT_PATH = join(scriptDir, 'host-listing.sh');
+  writeFileSync(SCRIPT_PATH, HOST_LISTING_SCRIPT, { mode: 0o644 });
   // A space and a quote in the path: the script and the command builder must both cope.
   dir = mkdtempSync(join(tmpdir(), "vigil backups it's-"));
   sizes = new Map();
@@ -87,9 +105,10 @@ beforeAll(() => {
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (scriptDir) rmSync(scriptDir, { recursive: true, force: true });
 });
 
-describe('host-listing.sh, run for real with sh', () => {
+describe('HOST_LISTING_SCRIPT, run for real with sh', () => {
   it('lists each regular file with size, mtime and a gzip -t verdict, in a parsable form', () => {
     const run = runScript([dir, 'madef_*.sql.gz']);
     expect(run.status).toBe(0);
@@ -234,8 +253,28 @@ describe('host-listing.sh, run for real with sh', () => {
     expect(result.detail.startsWith(`${dir}: newest backup ${nameAt(NEWEST)} is 23.0 h old`)).toBe(true);
   });
 
-  it('is byte-identical to the HOST_LISTING_SCRIPT constant the canary sends', () => {
-    expect(HOST_LISTING_SCRIPT).toBe(readFileSync(SCRIPT_PATH, 'utf8'));
+  it('is host-listing.sh without its comment-only lines', () => {
+    const source = readFileSync(SOURCE_PATH, 'utf8');
+    expect(HOST_LISTING_SCRIPT).toBe(withoutCommentLines(source));
+    expect(HOST_LISTING_SCRIPT.startsWith('#!/bin/sh\n')).toBe(true);
+    expect(HOST_LISTING_SCRIPT).not.toMatch(/^\s*#(?!!\/bin\/sh\n)/m);
+  });
+
+  it('prints what the commented host-listing.sh prints', () => {
+    for (const args of [
+      [dir, 'madef_*.sql.gz'],
+      [dir, 'madef_*.sql.gz', 'all', MARKER],
+      [dir, 'madef_*.sql.gz', 'none'],
+      [join(dir, 'nope'), '*'],
+      [],
+    ]) {
+      const source = spawnSync('sh', [SOURCE_PATH, ...args], { encoding: 'utf8' });
+      const embedded = runScript(args);
+      expect({ status: embedded.status, stdout: embedded.stdout }).toEqual({
+        status: source.status,
+        stdout: source.stdout,
+      });
+    }
   });
 });
 

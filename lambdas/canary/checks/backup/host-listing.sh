@@ -2,7 +2,8 @@
 # Vigil backup listing: what `ls -lht /opt/madef/backups/madef_*.sql.gz` shows a person in runbook
 # madef-home-care §3, in a form a canary can parse. Run on the app host over SSM Run Command
 # (AWS-RunShellScript). POSIX sh; works with dash, bash and busybox ash, GNU/busybox/BSD stat.
-# Kept byte-identical to HOST_LISTING_SCRIPT in host-listing.ts (a test compares them).
+# HOST_LISTING_SCRIPT in host-listing.ts is this script without its comment-only lines (a test
+# compares them): no line of a quoted string or here-document may start with # (after blanks).
 #
 # Usage: host-listing.sh DIRECTORY GLOB [GZIP_TEST [END_MARKER]]
 #   GLOB        file names to list, e.g. 'madef_*.sql.gz' (quote it: the script expands it)

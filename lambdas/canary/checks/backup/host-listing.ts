@@ -15,31 +15,13 @@ import {
 } from './evaluate.ts';
 
 /**
- * The listing script, byte-identical to `host-listing.sh` beside this file, inlined so the canary
- * bundle needs no file loader. Edit the `.sh`, then paste it here escaping `\\`, backticks and `\${`;
- * a test fails until the two match. Arguments: DIRECTORY GLOB [all|none] [END_MARKER]; the
- * script's header documents its output format.
+ * The listing script: `host-listing.sh` beside this file without its comment-only lines (the `#!`
+ * line kept), inlined so the canary bundle needs no file loader and carries no comments. Edit the
+ * `.sh`, then paste it here without the lines that are only a comment, escaping `\\`, backticks and
+ * `\${`; a test fails until the two match, and runs this text for real. Arguments: DIRECTORY GLOB
+ * [all|none] [END_MARKER]; the `.sh`'s header documents its output format.
  */
 export const HOST_LISTING_SCRIPT = `#!/bin/sh
-# Vigil backup listing: what \`ls -lht /opt/madef/backups/madef_*.sql.gz\` shows a person in runbook
-# madef-home-care §3, in a form a canary can parse. Run on the app host over SSM Run Command
-# (AWS-RunShellScript). POSIX sh; works with dash, bash and busybox ash, GNU/busybox/BSD stat.
-# Kept byte-identical to HOST_LISTING_SCRIPT in host-listing.ts (a test compares them).
-#
-# Usage: host-listing.sh DIRECTORY GLOB [GZIP_TEST [END_MARKER]]
-#   GLOB        file names to list, e.g. 'madef_*.sql.gz' (quote it: the script expands it)
-#   GZIP_TEST   all (default): run \`gzip -t\` on every *.gz file, at nice 19; none: skip it
-#   END_MARKER  optional text the last 1 KiB of each file (decompressed for *.gz) must contain,
-#               e.g. 'PostgreSQL database dump complete': catches a dump that died but was gzipped
-#
-# Output, tab-separated, one record a line (the name is the last field, so it may hold tabs):
-#   vigil-backup-listing <TAB> 1 <TAB> DIRECTORY
-#   file <TAB> SIZE_BYTES <TAB> MTIME_EPOCH_S <TAB> ok|bad|untested|- <TAB> yes|no|- <TAB> NAME
-#   skip <TAB> symlink|not_a_file|no_stat|newline_in_name <TAB> NAME (? for newline_in_name)
-#   end <TAB> NUMBER_OF_FILE_LINES
-# The end line proves the output was not cut short (SSM returns at most 24,000 characters).
-# Errors print one line \`error <TAB> CODE <TAB> TEXT\` and exit non-zero:
-#   2 no_directory, 3 unreadable, 64 usage.
 
 set -u
 LC_ALL=C
@@ -79,7 +61,6 @@ if command -v gzip >/dev/null 2>&1; then have_gzip=1; fi
 have_nice=
 if command -v nice >/dev/null 2>&1; then have_nice=1; fi
 
-# Integrity tests read whole dumps: keep them out of the application's way.
 low() {
   if [ -n "$have_nice" ]; then nice -n 19 "$@"; else "$@"; fi
 }
@@ -91,7 +72,6 @@ is_num() {
   return 0
 }
 
-# "SIZE MTIME" with GNU or busybox stat, BSD stat, or wc and date -r; each answer is checked.
 size_mtime() {
   for try in gnu bsd plain; do
     case $try in
@@ -117,10 +97,8 @@ size_mtime() {
 
 printf 'vigil-backup-listing\\t1\\t%s\\n' "$dir"
 count=0
-# No field splitting: the glob below is expanded for file names only, and names may hold spaces.
 IFS=''
 for f in "$dir"/$glob; do
-  # Nothing matched: the shell leaves the pattern itself.
   if [ ! -e "$f" ] && [ ! -L "$f" ]; then continue; fi
   name=\${f##*/}
   case $name in
@@ -153,7 +131,6 @@ for f in "$dir"/$glob; do
   mk=-
   if [ -n "$is_gz" ] && [ "$gz" = - ]; then
     if [ -n "$marker" ]; then
-      # One decompression serves both tests; the token marks a failed gzip (no pipefail in sh).
       end=$( { low gzip -dc "$f" 2>/dev/null || printf '\\n%s\\n' "$bad_token"; } | tail -c 1024)
       case $end in
         *"$bad_token") gz=bad ;;
