@@ -5,6 +5,7 @@ import type { Monitor, Severity } from '../config/index.ts';
 import { monitorAlarmPeriodSeconds } from '../monitors/alarm-timing.ts';
 import { groupedServiceAlarmName, METRIC_NAMESPACE, MetricNames, SERVICE_DIMENSION } from '../naming.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
+import { truncate } from './text.ts';
 
 /** Properties of a {@link GroupedServiceAlarm}. */
 export interface GroupedServiceAlarmProps {
@@ -102,8 +103,4 @@ export class GroupedServiceAlarm extends Construct {
       period: Duration.seconds(this.periodSeconds),
     });
   }
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -8,6 +8,7 @@ import { isFast, targetSummary } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE, MetricNames, MONITOR_DIMENSION, monitorAlarmName } from '../naming.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
 import type { CheckScheduler } from './check-scheduler.ts';
+import { truncate } from './text.ts';
 
 /** Properties of a {@link HealthMonitor}. */
 export interface HealthMonitorProps {
@@ -173,8 +174,4 @@ export class HealthMonitor extends Construct {
  */
 export function scheduleMaxEventAge(periodSeconds: number): Duration {
   return Duration.seconds(Math.min(Math.max(periodSeconds, 60), 86_400));
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

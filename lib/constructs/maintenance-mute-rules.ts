@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import type { MaintenanceWindow } from '../config/index.ts';
 import { muteRuleName } from '../naming.ts';
+import { truncate } from './text.ts';
 
 /** "Each mute rule can target up to 100 specific alarms by name" (AWS::CloudWatch::AlarmMuteRule). */
 export const MUTE_RULE_MAX_ALARMS = 100;
@@ -70,8 +71,4 @@ export class MaintenanceMuteRules extends Construct {
         }),
     );
   }
-}
-
-function truncate(text: string, max = 1024): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -15,6 +15,7 @@ import {
   type SuppressionTiming,
 } from '../paging/incident-plan.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
+import { truncate } from './text.ts';
 
 /** Properties of a {@link ServiceIncident}. */
 export interface ServiceIncidentProps {
@@ -184,8 +185,4 @@ export class ServiceIncident extends Construct {
     if (!alarm) throw new Error(`service "${this.service}": no alarm named ${name} in this stack`);
     return alarm;
   }
-}
-
-function truncate(text: string, max = 1024): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
