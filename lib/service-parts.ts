@@ -53,7 +53,7 @@ export function addHealthMonitors(
   const { project } = ctx.config;
   const shared = new Map<string, scheduler.Schedule>();
   for (const group of invocationGroups(monitors, { part })) {
-    if (group.invocation !== 'shared' || group.constructId === undefined) continue;
+    if (group.invocation !== 'shared') continue;
     const first = group.monitors[0];
     if (!first) continue;
     const schedule = ctx.scheduler.addSchedule(scope, group.constructId, {

@@ -391,8 +391,6 @@ export interface EndpointCost {
 
 /** Options of {@link endpointMonthCost}. */
 export interface EndpointCostOptions {
-  /** Probed every 10 s (full tier only). @default false */
-  readonly fast?: boolean;
   /** @default 30 */
   readonly logRetentionDays?: number;
   /** @default "full" */

@@ -12,24 +12,26 @@ import { MAX_MONITORS_PER_INVOCATION, type Monitor, toMonitorInput } from '../co
 import { SCHEDULER_MAX_INPUT_BYTES } from './alarm-timing.ts';
 import { isFast } from './monitor-traits.ts';
 
-/** One schedule and the monitors its invocations run. */
-export interface InvocationGroup {
+/** What every group has: one schedule and the monitors its invocations run. */
+interface GroupBase {
   /** The schedule's name, unique in the project's schedule group (at most 64 characters). */
   readonly scheduleName: string;
-  /**
-   * Construct id of a shared group's schedule in its stack, stable while the group's service,
-   * schedule, mode and position stay; undefined for an `own` monitor, whose schedule stays under its
-   * HealthMonitor.
-   */
-  readonly constructId?: string;
   readonly service: string;
   /** The members' schedule expression. */
   readonly schedule: string;
   readonly fast: boolean;
-  /** `own`: one monitor, `{ monitor }` payload; `shared`: `{ monitors }`, even with one member. */
-  readonly invocation: Monitor['invocation'];
   readonly monitors: readonly Monitor[];
 }
+
+/**
+ * One schedule and the monitors its invocations run. `own`: one monitor, `{ monitor }` payload, its
+ * schedule under its HealthMonitor; `shared`: `{ monitors }`, even with one member, its schedule
+ * made with `constructId` in its stack (stable while the group's service, schedule, mode and
+ * position stay).
+ */
+export type InvocationGroup =
+  | (GroupBase & { readonly invocation: 'own' })
+  | (GroupBase & { readonly invocation: 'shared'; readonly constructId: string });
 
 /** Scheduler's limit on a schedule name. */
 const MAX_SCHEDULE_NAME = 64;
@@ -130,14 +132,6 @@ function chunks(members: readonly Monitor[], maxCount: number, maxBytes: number)
   }
   if (current.length > 0) out.push(current);
   return out;
-}
-
-/** The group a monitor's invocation belongs to, by name. */
-export function groupOf(
-  groups: readonly InvocationGroup[],
-  monitorName: string,
-): InvocationGroup | undefined {
-  return groups.find((g) => g.monitors.some((m) => m.name === monitorName));
 }
 
 function groupKey(m: Monitor): string {
