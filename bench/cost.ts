@@ -27,8 +27,10 @@ import {
   endpointMonthCost,
   estimateCost,
   formatUsd,
+  groupUsage,
   invocationsPerMonth,
   metricNames,
+  monitorUsage,
   type UsageFigures,
 } from '../lib/cost/estimate.ts';
 import { CLOUDWATCH, LAMBDA, SCHEDULER, USAGE } from '../lib/cost/prices.ts';
@@ -184,23 +186,26 @@ function priceCase(
   usage: UsageFigures,
 ): PricedCase {
   const members = config.monitors.filter((m) => m.service === 'api');
+  const first = members[0];
+  if (!first) throw new Error('no monitor in service api');
   const metrics = members.reduce((n, m) => n + metricNames(m).length, 0) + (tier === 'grouped' ? 1 : 0);
-  const checks = members.length * invocationsPerMonth('rate(1 minute)') * (fast ? 6 : 1);
+  const checkLogBytes = members.reduce(
+    (n, m) => n + monitorUsage(m, USAGE.componentsPerMonitor, usage).logBytes,
+    0,
+  );
+  // The counts come from the template; what one invocation uses, from the estimate's own model.
   const perInvocation = size / Math.max(1, resources.schedules);
-  const durationMs =
-    (fast ? usage.fastInvocationDurationMs : usage.invocationDurationMs) +
-    Math.max(0, perInvocation - 1) * (fast ? 6 : 1) * usage.sharedCheckDurationMs;
+  const invocation = groupUsage({ schedule: first.schedule, fast, size: perInvocation }, usage);
+  const gbSecondsPerInvocation = invocation.gbSeconds / invocation.invocations;
   const logGb =
-    (checks * usage.logBytesPerCheck + resources.invocations * usage.logBytesPerInvocation) / 2 ** 30;
+    (checkLogBytes + resources.invocations * (invocation.logBytes / invocation.invocations)) / 2 ** 30;
   const total = {
     metrics: metrics * CLOUDWATCH.metric,
     alarms:
       resources.standardAlarms * CLOUDWATCH.standardAlarm +
       resources.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
     scheduler: resources.invocations * SCHEDULER.perInvocation,
-    lambda:
-      resources.invocations * LAMBDA.perRequest +
-      resources.invocations * (durationMs / 1000) * (usage.lambdaMemoryMb / 1024) * LAMBDA.arm64PerGbSecond,
+    lambda: resources.invocations * (LAMBDA.perRequest + gbSecondsPerInvocation * LAMBDA.arm64PerGbSecond),
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (config.logRetentionDays / (730 / 24)) * CLOUDWATCH.logsStoragePerGbMonth,

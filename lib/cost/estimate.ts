@@ -16,7 +16,14 @@
  * publishes `Success` only, one alarm per monitor; `grouped` publishes nothing per monitor: its
  * service has one `FailedChecks` metric and one alarm, whatever its number of monitors.
  */
-import { type Monitor, parseConfig, rateSeconds, type Tier, type VigilConfig } from '../config/index.ts';
+import {
+  FAST_PROBES,
+  type Monitor,
+  parseConfig,
+  rateSeconds,
+  type Tier,
+  type VigilConfig,
+} from '../config/index.ts';
 import { type InvocationGroup, invocationGroups } from '../monitors/invocation-groups.ts';
 import { isFast } from '../monitors/monitor-traits.ts';
 import { queueAspects, VIGIL_WATCHERS } from '../paging/catalog.ts';
@@ -189,9 +196,6 @@ function fieldCount(field: string, lo: number, hi: number): number {
   return count;
 }
 
-/** Probes of a fast-mode invocation (lambdas/canary/fast-probe.ts: every 10 s for the minute). */
-const FAST_PROBES_PER_INVOCATION = 6;
-
 /** The usage figures an estimate is made with: {@link USAGE}, or measured ones (bench/cost.ts). */
 export type UsageFigures = { readonly [K in keyof typeof USAGE]: number };
 
@@ -202,7 +206,7 @@ export function monitorUsage(
   usage: UsageFigures = USAGE,
 ): MonitorUsage {
   const fast = isFast(monitor);
-  const checks = invocationsPerMonth(monitor.schedule) * (fast ? FAST_PROBES_PER_INVOCATION : 1);
+  const checks = invocationsPerMonth(monitor.schedule) * (fast ? FAST_PROBES : 1);
   return {
     metrics: metricNames(monitor, componentsPerMonitor),
     // The Success alarm (high-resolution in fast mode), plus a queue's aspect alarms; a grouped
@@ -224,7 +228,7 @@ export function groupUsage(
   usage: UsageFigures = USAGE,
 ): GroupUsage {
   const invocations = invocationsPerMonth(group.schedule);
-  const further = Math.max(0, group.size - 1) * (group.fast ? FAST_PROBES_PER_INVOCATION : 1);
+  const further = Math.max(0, group.size - 1) * (group.fast ? FAST_PROBES : 1);
   const durationMs =
     (group.fast ? usage.fastInvocationDurationMs : usage.invocationDurationMs) +
     further * usage.sharedCheckDurationMs;
