@@ -112,3 +112,30 @@ export function dashboardName(project: string, service: string): string {
  * Lambda package's.
  */
 export const PAGER_CATALOG_FILE = 'vigil-catalog.json';
+
+/**
+ * The SSM Automation document of one remediation action kind (`ecs-restart`, `compose-rollback`,
+ * ...): one per kind and project, shared by every target (targets are parameters).
+ */
+export function remediationDocumentName(project: string, action: string): string {
+  return `vigil-${project}-remediate-${action}`;
+}
+
+/** The SSM Automation document of one kind of DR drill (`rds-snapshot`, `s3-dump`, `host-dump`). */
+export function drillDocumentName(project: string, kind: string): string {
+  return `vigil-${project}-drill-${kind}`;
+}
+
+/**
+ * Tag key put on every Automation execution Vigil starts, naming its target, so guardrails read the
+ * target's history with `DescribeAutomationExecutions` filtered by `TagKey` (a filter on tag keys,
+ * not values): `vigil:target:<target id>`, at most 128 characters.
+ */
+export function executionTargetTagKey(targetId: string): string {
+  return `vigil:target:${targetId}`.slice(0, 128);
+}
+
+/** Tag key naming the monitor a remediation execution acts for (value: the monitor's name). */
+export const EXECUTION_MONITOR_TAG = 'vigil:monitor';
+/** Tag key naming the drill of a drill execution (value: the drill's name). */
+export const EXECUTION_DRILL_TAG = 'vigil:drill-name';
