@@ -17,7 +17,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckResult } from '../lambdas/canary/checks/result.ts';
-import { checkCommand } from '../lib/cli/main.ts';
+import { checkCommand } from '../lib/cli/check.ts';
 import { parseConfig, type VigilConfig } from '../lib/config/index.ts';
 import {
   type BenchOptions,

@@ -22,7 +22,7 @@ import {
   loadOrReport,
   type Style,
   shouldColor,
-} from './main.ts';
+} from './terminal.ts';
 
 /** The longest `--for`: a forgotten mute must not hide a real outage for days. Recurring work belongs in `maintenance`. */
 export const MAX_MUTE_MINUTES = 24 * 60;

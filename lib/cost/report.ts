@@ -2,8 +2,14 @@
  * `vigil cost`: the estimate of lib/cost/estimate.ts as a table (per service, then per line, then
  * one endpoint's cost beside CloudWatch Synthetics and Route 53), or as one JSON document.
  */
-import type { CliDeps, CliIo } from '../cli/main.ts';
-import { createStyle, ExitCode, loadOrReport, shouldColor } from '../cli/main.ts';
+import {
+  type CliDeps,
+  type CliIo,
+  createStyle,
+  ExitCode,
+  loadOrReport,
+  shouldColor,
+} from '../cli/terminal.ts';
 import { loadConfig as defaultLoadConfig } from '../config/index.ts';
 import {
   COST_SERVICE_LABELS,

@@ -11,16 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { expectedOutcomes } from '../../examples/demo.config.ts';
-import {
-  CHECK_GRACE_MS,
-  type CliOutput,
-  formatComponents,
-  formatMeasurements,
-  main,
-  parseCliArgs,
-  type RunCheck,
-  shouldColor,
-} from '../../lib/cli/main.ts';
+import { CHECK_GRACE_MS, formatComponents, formatMeasurements } from '../../lib/cli/check.ts';
+import { main, parseCliArgs } from '../../lib/cli/main.ts';
+import { type CliOutput, type RunCheck, shouldColor } from '../../lib/cli/terminal.ts';
 import { parseConfig } from '../../lib/config/index.ts';
 import { awsClientsOf } from '../../lib/monitors/monitor-traits.ts';
 import { type DemoApp, startDemoApp } from '../../scripts/demo-app.ts';

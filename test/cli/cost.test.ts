@@ -1,6 +1,7 @@
 /** `vigil cost` in-process through main(): its output and exit codes. */
 import { describe, expect, it } from 'vitest';
-import { type CliIo, main, parseCliArgs } from '../../lib/cli/main.ts';
+import { main, parseCliArgs } from '../../lib/cli/main.ts';
+import type { CliIo } from '../../lib/cli/terminal.ts';
 import { ConfigError, parseConfig, type VigilConfig } from '../../lib/config/index.ts';
 
 function capture(): CliIo & { out: () => string; err: () => string } {
