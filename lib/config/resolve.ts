@@ -4,6 +4,10 @@
  * ./resolve-monitor.ts (re-exported here), which is all the canary imports.
  */
 import type * as z from 'zod/mini';
+import type { Drill } from '../drills/model.ts';
+import { resolveDrills } from './drill-schema.ts';
+import type { Remediation } from '../remediation/model.ts';
+import { resolveRemediations } from './remediation-schema.ts';
 import { type Monitor, resolveMonitor } from './resolve-monitor.ts';
 import { configInputSchema, minutesOfDay, type Severity, type Subscribers, type WEEKDAYS } from './schema.ts';
 
@@ -44,6 +48,10 @@ export interface VigilConfig {
   readonly services: readonly Service[];
   readonly maintenance: readonly MaintenanceWindow[];
   readonly heartbeat?: { readonly schedule: string; readonly severity: Severity };
+  /** One per alarm that starts a remediation (lib/remediation/model.ts); empty when none does. */
+  readonly remediations: readonly Remediation[];
+  /** DR drills, resolved (lib/drills/model.ts); empty when the config has none. */
+  readonly drills: readonly Drill[];
 }
 
 /** A config problem: where it is and what to do about it. */
@@ -125,11 +133,13 @@ function knownKeysAt(input: unknown, path: readonly PropertyKey[]): string[] {
         cur = (def as unknown as { innerType: z.ZodMiniType }).innerType;
       } else if (def?.type === 'union') {
         const options = (def as unknown as { options: z.ZodMiniType[] }).options;
-        const kind = (value as { kind?: unknown } | undefined)?.kind;
+        // Monitors are told apart by `kind`, remediation steps by `action`.
+        const key = (def as { discriminator?: string }).discriminator ?? 'kind';
+        const kind = (value as Record<string, unknown> | undefined)?.[key];
         cur =
           options.find((o) => {
             const shape = (o as unknown as { shape?: Record<string, z.ZodMiniType> }).shape;
-            const lit = shape?.kind as unknown as { def?: { values?: unknown[] } } | undefined;
+            const lit = shape?.[key] as unknown as { def?: { values?: unknown[] } } | undefined;
             return lit?.def?.values?.includes(kind);
           }) ??
           options.find((o) => {
@@ -266,5 +276,7 @@ export function parseConfig(input: unknown, source?: string): VigilConfig {
     ...(c.heartbeat && {
       heartbeat: { schedule: c.heartbeat.schedule, severity: c.heartbeat.severity ?? 'P4' },
     }),
+    remediations: resolveRemediations(c.project, c, monitors),
+    drills: resolveDrills(c.drills ?? [], monitors),
   };
 }

@@ -9,6 +9,7 @@
  * docs/adr/0002-zod-mini.md.
  */
 import * as z from 'zod/mini';
+import { drillInputSchema, drillIssues } from './drill-schema.ts';
 import {
   alarmSchema,
   DEFAULT_ALARM,
@@ -21,7 +22,6 @@ import {
   FAST_SCHEDULE,
   invocationSchema,
   type MonitorInput,
-  monitorInputSchema,
   monitorNameSchema,
   scheduleSchema,
   severitySchema,
@@ -29,6 +29,7 @@ import {
   tierSchema,
   timeoutMsSchema,
 } from './monitor-schema.ts';
+import { configMonitorSchema, remediateSchema, remediationIssues } from './remediation-schema.ts';
 import { fail, matching } from './schema-helpers.ts';
 
 export * from './monitor-schema.ts';
@@ -73,6 +74,8 @@ export const serviceSchema = z.strictObject({
   tier: z.optional(tierSchema),
   /** How its monitors that set none are invoked. @default defaults.invocation, else "shared" */
   invocation: z.optional(invocationSchema),
+  /** What each of its monitors' alarms starts (see ./remediation-schema.ts). @default none */
+  remediate: z.optional(remediateSchema),
 });
 
 export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
@@ -185,7 +188,9 @@ export const configInputSchema = z
         { error: () => `must be one of ${LOG_RETENTION_DAYS.join(', ')} (CloudWatch Logs retention values)` },
       ),
     ),
-    monitors: z.array(monitorInputSchema).check(z.minLength(1, 'add at least one monitor')),
+    monitors: z.array(configMonitorSchema).check(z.minLength(1, 'add at least one monitor')),
+    /** DR drills: restore a backup monitor's newest backup, verify it, measure RTO and RPO (README "DR drills"). */
+    drills: z.optional(z.array(drillInputSchema)),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -222,6 +227,13 @@ export const configInputSchema = z
         });
       });
       groupedServiceIssues(
+        config,
+        (m) =>
+          m.tier ?? config.services?.[m.service ?? m.name]?.tier ?? config.defaults?.tier ?? DEFAULT_TIER,
+        (message, path) => fail(ctx, message, path),
+      );
+      drillIssues(config, isTimeZone, (message, path) => fail(ctx, message, path));
+      remediationIssues(
         config,
         (m) =>
           m.tier ?? config.services?.[m.service ?? m.name]?.tier ?? config.defaults?.tier ?? DEFAULT_TIER,
