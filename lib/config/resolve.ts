@@ -5,8 +5,8 @@
  */
 import type * as z from 'zod/mini';
 import type { Drill } from '../drills/model.ts';
-import { resolveDrills } from './drill-schema.ts';
 import type { Remediation } from '../remediation/model.ts';
+import { resolveDrills } from './drill-schema.ts';
 import { resolveRemediations } from './remediation-schema.ts';
 import { type Monitor, resolveMonitor } from './resolve-monitor.ts';
 import { configInputSchema, minutesOfDay, type Severity, type Subscribers, type WEEKDAYS } from './schema.ts';
