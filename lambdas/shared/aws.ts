@@ -7,6 +7,8 @@
 import type { BackupClient } from '@aws-sdk/client-backup';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -51,8 +53,17 @@ export interface AwsClients {
   sns(): Promise<Loaded<typeof import('@aws-sdk/client-sns'), SNSClient>>;
 }
 
+/**
+ * The clients the remediator reads deploy times and previous versions with (ECS task definitions,
+ * Lambda versions). Apart from {@link AwsClients} so that a check's clients need not list them.
+ */
+export interface DeployClients {
+  ecs(): Promise<Loaded<typeof import('@aws-sdk/client-ecs'), ECSClient>>;
+  lambda(): Promise<Loaded<typeof import('@aws-sdk/client-lambda'), LambdaClient>>;
+}
+
 /** The process's clients. */
-export const aws: AwsClients = {
+export const aws: AwsClients & DeployClients = {
   sqs: lazyClient(
     () => import('@aws-sdk/client-sqs'),
     (sdk) => new sdk.SQSClient({}),
@@ -88,5 +99,13 @@ export const aws: AwsClients = {
   sns: lazyClient(
     () => import('@aws-sdk/client-sns'),
     (sdk) => new sdk.SNSClient({}),
+  ),
+  ecs: lazyClient(
+    () => import('@aws-sdk/client-ecs'),
+    (sdk) => new sdk.ECSClient({}),
+  ),
+  lambda: lazyClient(
+    () => import('@aws-sdk/client-lambda'),
+    (sdk) => new sdk.LambdaClient({}),
   ),
 };
