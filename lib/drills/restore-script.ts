@@ -167,7 +167,7 @@ export function restoreEnvironment(
 
 /**
  * The AWS-RunShellScript `commands` that restore, verify and drop for `drill`: one `export NAME='value'`
- * line per input, then `bash -c '<restore-dump.sh>' restore-dump.sh`, split into lines (SSM joins
+ * line per input, then `exec bash -c '<restore-dump.sh>' restore-dump.sh`, split into lines (SSM joins
  * them with newlines). SQL and query names travel base64-encoded, so neither sh nor SSM's
  * parameter expansion ever reads them. Throws for an rds-snapshot drill without `options.source`
  * and `options.psql`, and for an invalid pattern.
@@ -175,6 +175,7 @@ export function restoreEnvironment(
 export function restoreCommands(drill: Drill, options: RestoreCommandOptions = {}): string[] {
   const env = restoreEnvironment(drill, options);
   const exports = Object.entries(env).map(([name, value]) => `export ${name}=${shellQuote(value)}`);
-  const run = `bash -c ${shellQuote(RESTORE_SCRIPT)} restore-dump.sh`;
+  // exec: the script replaces sh, so a SIGTERM to the command reaches its trap and the cleanup runs.
+  const run = `exec bash -c ${shellQuote(RESTORE_SCRIPT)} restore-dump.sh`;
   return [...exports, ...run.split('\n')];
 }

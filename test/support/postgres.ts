@@ -132,3 +132,59 @@ export async function startPostgres(): Promise<TestPostgres> {
     },
   };
 }
+
+/** Rows of a database shaped like MAdef's (runbook madef-home-care §3 "verify row counts for key tables"). */
+export interface RunbookSeed {
+  readonly pacientes: number;
+  readonly cuidadores: number;
+  readonly avaliacoes: number;
+  /** The newest `updated_at` (ISO 8601); older rows are a minute apart before it. */
+  readonly newest: string;
+}
+
+/**
+ * Creates `database` with the runbooks' key tables, `"Paciente"`, `"Cuidador"` and `"Avaliacao"`
+ * (quoted, mixed case, as Prisma names them), each row with an `updated_at` timestamptz.
+ */
+export async function seedRunbookDatabase(
+  pg: TestPostgres,
+  database: string,
+  seed: RunbookSeed,
+): Promise<void> {
+  await pg.query(`CREATE DATABASE ${database}`);
+  const at = (n: string) => `timestamptz '${seed.newest}' - (${n}) * interval '1 minute'`;
+  await pg.query(
+    [
+      'CREATE TABLE "Paciente" (id int PRIMARY KEY, nome text NOT NULL, updated_at timestamptz NOT NULL)',
+      'CREATE TABLE "Cuidador" (id int PRIMARY KEY, nome text NOT NULL, updated_at timestamptz NOT NULL)',
+      'CREATE TABLE "Avaliacao" (id int PRIMARY KEY, "pacienteId" int NOT NULL REFERENCES "Paciente", nota int NOT NULL, updated_at timestamptz NOT NULL)',
+      `INSERT INTO "Paciente" SELECT i, 'Paciente ' || i, ${at(`${seed.pacientes} - i`)} FROM generate_series(1, ${seed.pacientes}) i`,
+      `INSERT INTO "Cuidador" SELECT i, 'Cuidador ' || i, ${at(`${seed.cuidadores} - i`)} FROM generate_series(1, ${seed.cuidadores}) i`,
+      `INSERT INTO "Avaliacao" SELECT i, 1 + i % ${Math.max(1, seed.pacientes)}, i % 10, ${at(`${seed.avaliacoes} - i`)} FROM generate_series(1, ${seed.avaliacoes}) i`,
+    ].join(';\n'),
+    database,
+  );
+}
+
+/** Row counts and an md5 of every row of the key tables: equal before and after proves nothing changed. */
+export function runbookChecksum(pg: TestPostgres, database: string): Promise<string> {
+  return pg.query(
+    `SELECT (SELECT count(*) FROM "Paciente") || ' ' || (SELECT count(*) FROM "Cuidador") || ' ' || (SELECT count(*) FROM "Avaliacao") || ' ' ||
+       md5((SELECT string_agg(p::text, ',' ORDER BY id) FROM "Paciente" p) || (SELECT string_agg(c::text, ',' ORDER BY id) FROM "Cuidador" c) ||
+           (SELECT string_agg(a::text, ',' ORDER BY id) FROM "Avaliacao" a))`,
+    database,
+  );
+}
+
+/** `pg_dump DATABASE | gzip > file`, as MAdef's backup container writes its dumps. */
+export async function dumpDatabase(pg: TestPostgres, database: string, file: string): Promise<void> {
+  await run('bash', [
+    '-c',
+    'set -o pipefail; "$1/pg_dump" -h 127.0.0.1 -p "$2" -U postgres "$3" | gzip > "$4"',
+    'dump',
+    pg.bindir,
+    String(pg.port),
+    database,
+    file,
+  ]);
+}

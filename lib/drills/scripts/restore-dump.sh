@@ -347,6 +347,10 @@ if [ "$psql_rc" != 0 ]; then
   if [ "$fetch_rc" != 0 ] && [ "$fetch_rc" != 141 ] && [[ $dump == s3://* ]]; then
     die download_failed "aws s3 cp $dump: $(first_error_line "$work/fetch.err")"
   fi
+  # A truncated gzip usually shows first as psql choking on a half row: say both.
+  if [ "$gzip_rc" != 0 ] && [ "$gzip_rc" != 141 ]; then
+    die restore_failed "psql: $(first_error_line "$work/restore.err") ($(first_error_line "$work/gzip.err"): the dump is truncated or corrupt)"
+  fi
   die restore_failed "psql: $(first_error_line "$work/restore.err")"
 fi
 if [ "$fetch_rc" != 0 ]; then
