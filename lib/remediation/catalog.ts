@@ -234,8 +234,11 @@ export function describeStep(step: RemediationStep, target?: string): string {
 export function ladderSummary(remediation: Remediation): string {
   const ladder = remediation.steps.map((s) => describeStep(s)).join(', then ');
   const runs = remediation.maxRunsPerDay === 1 ? '1 run a day' : `${remediation.maxRunsPerDay} runs a day`;
+  // Only ECS and Lambda report when they were deployed (lambdas/remediator/deploy-time.ts).
+  const rollback = remediation.steps.find((s, i) => i > 0 && isRollback(s));
   const deploy =
-    remediation.recentDeployMinutes > 0 && remediation.steps.some((s, i) => i > 0 && isRollback(s))
+    remediation.recentDeployMinutes > 0 &&
+    (rollback?.action === 'ecs-rollback' || rollback?.action === 'lambda-rollback')
       ? `; rolls back at once after a deploy in the last ${remediation.recentDeployMinutes} min`
       : '';
   const dry = remediation.dryRun ? '; dry run (actions skipped, verify runs)' : '';
