@@ -7,6 +7,13 @@ import { defineConfig } from './lib/config/index.ts';
 
 const RUNBOOKS = 'https://github.com/example/ops/blob/main/runbooks';
 
+// Hosts the remediations act on, over Systems Manager Run Command. MAdef's is the EC2 instance its
+// backups are read from; nutri's server is outside AWS ("ssh root@<server-ip>"), registered with
+// Systems Manager by a hybrid activation, so it has a managed-instance (mi-) ID.
+const MADEF_HOST = 'i-0123456789abcdef0';
+const NOTIFICATIONS_HOST = 'i-0fedcba9876543210';
+const NUTRI_HOST = 'mi-0123456789abcdef0';
+
 export default defineConfig({
   project: 'example',
   defaults: {
@@ -56,6 +63,26 @@ export default defineConfig({
       ],
       // One metric per component costs $0.30 a month: publish only the database's.
       componentMetrics: ['database'],
+      // "Restart PostgreSQL first, then the app" (madef-home-care.md §7.2, §7.3); if health does
+      // not come back, "check out the previous commit and rebuild" (§2 Rollback). Right after a
+      // deploy the remediator goes straight to the rollback.
+      remediate: {
+        steps: [
+          {
+            action: 'compose-restart',
+            instances: [MADEF_HOST],
+            directory: '/opt/madef',
+            services: ['postgres', 'app'],
+          },
+          {
+            action: 'compose-rollback',
+            instances: [MADEF_HOST],
+            directory: '/opt/madef',
+            services: ['app'],
+            release: { git: 'commit' },
+          },
+        ],
+      },
     },
     {
       name: 'madef-admin-status',
@@ -96,6 +123,22 @@ export default defineConfig({
       url: 'https://api.nutri.example.com/health/live',
       maxLatencyMs: 1_000,
       runbook: `${RUNBOOKS}/nutri.md#morning-health-check`,
+      // "docker restart nutri-backend", then "start with old image" (nutri.md "Service Down",
+      // "Rollback Deployment"). The deploy appends each image tag to releases.log on the host. Held
+      // during the Sunday window like its pages.
+      remediate: {
+        steps: [
+          { action: 'container-restart', instances: [NUTRI_HOST], container: 'nutri-backend' },
+          {
+            action: 'container-rollback',
+            instances: [NUTRI_HOST],
+            container: 'nutri-backend',
+            image: 'ghcr.io/example/nutri/backend',
+            runArgs: '-d --name nutri-backend --env-file /opt/nutri/.env -p 3000:3000',
+            release: { imageTag: { releaseLog: '/opt/nutri/releases.log' } },
+          },
+        ],
+      },
     },
     {
       name: 'nutri-api-health',
@@ -131,6 +174,22 @@ export default defineConfig({
         { path: 'services.waha.status', equals: 'up' },
       ],
       runbook: `${RUNBOOKS}/whatsapp-ai-assistant.md#health-endpoint`,
+      // "vercel rollback" (whatsapp-ai-assistant.md "Quick Rollback"), through Vercel's REST API:
+      // it names the deployment to go back to, so pin your last known good one here. The token is
+      // read from Secrets Manager when the webhook runs, never written into the template.
+      remediate: {
+        steps: [
+          {
+            action: 'webhook',
+            url: 'https://api.vercel.com/v1/projects/whatsapp-assistant/rollback/dpl_LastKnownGood',
+            method: 'POST',
+            token: { secretsManager: 'vigil/assistant/vercel-token' },
+            expectStatus: [201],
+            rollback: true,
+          },
+        ],
+        maxRunsPerDay: 1,
+      },
     },
     // WhatsApp notifications API (whatsapp-notifications.md).
     {
@@ -154,6 +213,21 @@ export default defineConfig({
       stalled: { minDepth: 100, checks: 10 },
       maxOldestMessageAgeSeconds: 900,
       runbook: `${RUNBOOKS}/whatsapp-notifications.md#queue-backup`,
+      // A consumer that stopped draining: "docker-compose restart worker" (whatsapp-notifications.md
+      // "High Error Rate"). The stalled alarm starts it, not the depth alarm: a deep queue that is
+      // draining needs more workers, not a restart.
+      remediate: {
+        on: 'stalled',
+        steps: [
+          {
+            action: 'compose-restart',
+            instances: [NOTIFICATIONS_HOST],
+            directory: '/opt/whatsapp-notifications',
+            services: ['worker'],
+            compose: 'v1',
+          },
+        ],
+      },
     },
     // MAdef's WhatsApp outbox is a BullMQ queue, not SQS: its depth comes from the app's own API
     // ("outbox messages piling up", madef-home-care.md §7.1).
