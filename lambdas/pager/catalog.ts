@@ -43,6 +43,7 @@ export const pagerCatalogSchema = z.object({
       threshold: z.string(),
       runbook: z.optional(z.string()),
       repeatHours: z.number(),
+      remediation: z.optional(z.string()),
     }),
   ),
   alarms: z.record(

@@ -317,10 +317,27 @@ function body(request: PageRequest, ctx: FormatContext): string[] {
     `Alarm: ${alarm.name}`,
     `Reason: ${alarm.reason}`,
     `Dashboard: ${ctx.dashboardUrl ?? 'none'}`,
-    'Remediation: none configured',
+    remediationLine(catalog, entry.monitor, request.failing),
     `Incident key: ${key}`,
   );
   return lines;
+}
+
+/**
+ * "Remediation: <ladder>" of the paging monitor, or of each failing monitor of a service page
+ * ("api: restart ...; worker: restart ..."); "none configured" when none has one.
+ */
+function remediationLine(
+  catalog: PagerCatalog,
+  monitor: string | undefined,
+  failing: readonly FailingMonitor[],
+): string {
+  const names = monitor ? [monitor] : unique(failing.map((f) => f.monitor));
+  const ladders = names.flatMap((name) => {
+    const ladder = catalog.monitors[name]?.remediation;
+    return ladder ? [names.length > 1 ? `${name}: ${ladder}` : ladder] : [];
+  });
+  return `Remediation: ${ladders.length > 0 ? ladders.join('; ') : 'none configured'}`;
 }
 
 function monitorBlock(catalog: PagerCatalog, failing: FailingMonitor): string[] {

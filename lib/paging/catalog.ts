@@ -16,6 +16,7 @@ import {
   VIGIL_SERVICE,
   watcherAlarmName,
 } from '../naming.ts';
+import { ladderSummary } from '../remediation/catalog.ts';
 
 /** One alarm Vigil created, as a page describes it. */
 export interface CatalogAlarm {
@@ -54,6 +55,11 @@ export interface CatalogMonitor {
   readonly threshold: string;
   readonly runbook?: string;
   readonly repeatHours: number;
+  /**
+   * The remediation ladders of the monitor's alarms in one line, for the email's "Remediation:"
+   * line: "restart compose app on i-0abc, then roll ... back; cooldown 15 min, 3 runs a day".
+   */
+  readonly remediation?: string;
 }
 
 /** A service, as pages describe it. */
@@ -149,6 +155,14 @@ export function serviceAlarmNames(config: VigilConfig, service: string): string[
   return names;
 }
 
+/** The monitor's remediations in words: its own alarm's ladder, and each aspect's ("stalled: ..."). */
+function remediationOf(config: VigilConfig, monitor: string): { remediation?: string } {
+  const own = (config.remediations ?? []).filter((r) => r.monitor === monitor);
+  if (own.length === 0) return {};
+  const words = own.map((r) => (r.aspect ? `on ${r.aspect}: ${ladderSummary(r)}` : ladderSummary(r)));
+  return { remediation: words.join(' | ') };
+}
+
 /** Builds the catalog of a config's enabled monitors. Pure. */
 export function buildPagerCatalog(config: VigilConfig): PagerCatalog {
   const enabled = config.monitors.filter((m) => m.enabled);
@@ -165,6 +179,7 @@ export function buildPagerCatalog(config: VigilConfig): PagerCatalog {
       threshold: thresholdOf(m),
       ...(m.runbook !== undefined && { runbook: m.runbook }),
       repeatHours: m.repeatHours,
+      ...remediationOf(config, m.name),
     };
     if (m.tier === 'grouped') continue; // no alarm of its own: its service's grouped alarm pages
     alarms[monitorAlarmName(config.project, m.name)] = {
