@@ -478,11 +478,11 @@ describe('restore-dump.sh against a real PostgreSQL', () => {
   });
 
   it('stops itself at VIGIL_TIMEOUT_SECONDS and drops the scratch database', async () => {
-    const run = await restore(drill({ directory: join(root, 'slow') }), { timeoutSeconds: 1 });
+    const run = await restore(drill({ directory: join(root, 'slow') }), { timeoutSeconds: 3 });
     expect(run.facts).toMatchObject({
       ok: false,
       reason: 'timeout',
-      error: 'the restore did not finish within VIGIL_TIMEOUT_SECONDS=1',
+      error: 'the restore did not finish within VIGIL_TIMEOUT_SECONDS=3',
       dropped: true,
     });
   });

@@ -92,12 +92,14 @@ first_error_line() {
   printf '%s' "${line:-no error output}"
 }
 
+# Stops every background job (each is its own process group): the one being waited for, one started
+# just before a signal landed and before its pid was recorded, and the watchdog.
 stop_child() {
-  if [ -n "$child" ]; then
-    kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null
-    wait "$child" 2>/dev/null
-    child=
-  fi
+  local p
+  for p in ${child:-} $(jobs -p); do
+    kill -TERM -- "-$p" 2>/dev/null || kill -TERM "$p" 2>/dev/null
+  done
+  child=
 }
 
 # Runs a command in the background and waits, so a SIGTERM is handled at once, not after it ends.
@@ -142,7 +144,6 @@ finish() {
   trap '' TERM INT USR1
   trap - EXIT
   stop_child
-  if [ -n "$watchdog" ]; then kill -TERM -- "-$watchdog" 2>/dev/null; fi
   if [ "$created" = 1 ]; then drop_scratch; fi
   rm -rf "$work"
   if [ -z "$reason" ] && [ "$status" != 0 ]; then note_failure restore_failed "the script exited with status $status"; fi
