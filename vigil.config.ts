@@ -304,4 +304,59 @@ export default defineConfig({
       runbook: `${RUNBOOKS}/ai-muhasebi.md#worker-health-check`,
     },
   ],
+  // DR drills (README "DR drills"): every month, restore the newest backup of a backup monitor into
+  // scratch, verify it, measure RTO and RPO against the runbooks' "RTO 1 hour, RPO 24 hours", clean up
+  // and report. Default schedule: the first Sunday of the month at 03:00 UTC.
+  drills: [
+    // MAdef's nightly dumps, restored on their own host into a scratch database of its PostgreSQL,
+    // as madef-home-care.md §3 restores them (`docker compose exec -T postgres psql -U madef`), and
+    // checked with §3's row counts.
+    {
+      name: 'madef-host-dumps',
+      backup: 'madef-host-backups',
+      restore: { psql: 'docker compose -f /opt/madef/docker-compose.yml exec -T postgres psql -U madef' },
+      verify: {
+        queries: [
+          { table: 'Paciente', min: 1 },
+          { table: 'Cuidador', min: 1 },
+          { table: 'Avaliacao', min: 1 },
+        ],
+        // Prisma's updatedAt: the newest data, for the RPO (not the dump's name, which a stale dump can carry).
+        freshness: 'SELECT max("updatedAt") FROM "Avaliacao"',
+      },
+      rpoHours: 26,
+    },
+    // The same dumps copied to S3, restored on a drill host a week later.
+    {
+      name: 'madef-s3-dumps',
+      backup: 'madef-s3-backups',
+      restore: { instance: 'i-0fedcba9876543210' },
+      verify: { queries: [{ table: 'Paciente' }, { table: 'Cuidador' }, { table: 'Avaliacao' }] },
+      rpoHours: 26,
+      schedule: 'cron(0 3 ? * SUN#2 *)',
+    },
+    // whatsapp-notifications' RDS snapshots ("Restore from Backup", whatsapp-notifications.md), into a
+    // private db.t4g.micro scratch instance, verified from the drill host, deleted afterwards. Game
+    // day: its alarm is set to ALARM with a [DRILL] reason, proving the paging path every month.
+    {
+      name: 'notifications-db',
+      backup: 'notifications-db-snapshots',
+      restore: {
+        subnetGroup: 'notifications-private',
+        securityGroups: ['sg-0123456789abcdef0'],
+        verifyInstance: 'i-0fedcba9876543210',
+        user: 'postgres',
+        database: 'whatsapp_notifications',
+        password: { secretsManager: 'whatsapp-notifications/db', jsonKey: 'password' },
+      },
+      verify: {
+        queries: [{ table: 'notifications', min: 1 }],
+        freshness: 'SELECT max(created_at) FROM notifications',
+      },
+      rtoMinutes: 60,
+      rpoHours: 25,
+      schedule: 'cron(0 3 ? * SUN#3 *)',
+      gameDay: true,
+    },
+  ],
 });
