@@ -24,6 +24,9 @@ export const SUBJECT_MAX = 99;
 /** Steps whose name starts with this clean up (drop the scratch database, delete the scratch instance). */
 export const CLEANUP_STEP_PREFIX = 'Cleanup';
 
+/** The RDS document's step that prints the snapshot it restores. */
+export const FIND_SNAPSHOT_STEP = 'FindSnapshot';
+
 /** A step of an execution, as GetAutomationExecution returns it (the SDK's `StepExecution` fits). */
 export interface ExecutionStep {
   readonly StepName?: string | undefined;
@@ -135,6 +138,11 @@ export function summarizeExecution(execution: DrillExecution, drill: Drill): Dri
       }
     }
   }
+
+  // The RDS document's FindSnapshot step prints the identifier alone (lib/drills/documents/rds-snapshot.ts).
+  const found = steps.find((s) => s.StepName === FIND_SNAPSHOT_STEP && s.StepStatus === 'Success');
+  const printed = found?.Outputs?.Output?.[0]?.split('\n')[0]?.trim();
+  if (!snapshot && printed && /^[\w:.-]{1,255}$/.test(printed)) snapshot = printed;
 
   const failed = (s: ExecutionStep) => ['Failed', 'TimedOut', 'Cancelled'].includes(s.StepStatus ?? '');
   const stepError = (s: ExecutionStep) => ({

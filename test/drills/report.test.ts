@@ -206,6 +206,32 @@ describe('the report of a finished drill', () => {
     expect(page.email).toContain('Backup: snapshot rds:notif-db-2026-12-06-02-10\n');
     expect(page.email).not.toContain('Scratch database');
   });
+
+  it("reads the snapshot the RDS document's FindSnapshot step printed", () => {
+    const run = summarizeExecution(
+      {
+        AutomationExecutionId: EXECUTION_ID,
+        AutomationExecutionStatus: 'Failed',
+        ExecutionStartTime: new Date('2026-12-06T03:00:00Z'),
+        StepExecutions: [
+          {
+            StepName: 'FindSnapshot',
+            Action: 'aws:runCommand',
+            StepStatus: 'Success',
+            Outputs: { Output: ['rds:notif-db-2026-12-06-02-10'] },
+          },
+          {
+            StepName: 'RestoreScratch',
+            StepStatus: 'Failed',
+            FailureMessage: 'InsufficientDBInstanceCapacity',
+          },
+        ],
+      },
+      drillNamed('notif-rds'),
+    );
+    expect(run.snapshot).toBe('rds:notif-db-2026-12-06-02-10');
+    expect(run.failedStep).toEqual({ name: 'RestoreScratch', error: 'InsufficientDBInstanceCapacity' });
+  });
 });
 
 describe('did not run, and game day', () => {
