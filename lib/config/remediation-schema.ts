@@ -107,9 +107,14 @@ const releaseSchema = z.union(
       imageTag: z.strictObject({
         /** A file on the host each deploy appends its image tag to, one per line, newest last. */
         releaseLog: z.optional(hostPath),
-        /** The env file the compose file reads the tag from (compose only). */
-        envFile: z.optional(hostPath),
-        /** The variable in `envFile` holding the tag (compose only), e.g. "IMAGE_TAG". */
+        /** The env file compose reads the tag from, relative to `directory` (compose only). @default ".env" */
+        envFile: z.optional(
+          matching(
+            /^[A-Za-z0-9_.@+-][A-Za-z0-9_./@+-]{0,254}$/,
+            'must be a file relative to directory, without spaces, quotes or $, e.g. ".env"',
+          ),
+        ),
+        /** The variable in `envFile` holding the tag (compose only). @default "IMAGE_TAG" */
         variable: z.optional(
           matching(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name, e.g. "IMAGE_TAG"'),
         ),

@@ -103,9 +103,7 @@ describe('remediate: what cannot work is refused with the path and the fix', () 
 
   it('refuses an image-tag rollback without its release log', () => {
     expect(
-      problems(
-        onMonitor({ steps: [composeRollback({ release: { imageTag: { envFile: '/opt/madef/.env' } } })] }),
-      ),
+      problems(onMonitor({ steps: [composeRollback({ release: { imageTag: { envFile: '.env' } } })] })),
     ).toEqual([
       'monitors[0].remediate.steps[0].release.imageTag.releaseLog: is required: the file on the host each deploy appends its image tag to (one per line, newest last); the rollback uses the line before the last, e.g. "/opt/nutri/releases.log"',
     ]);
@@ -170,6 +168,22 @@ describe('remediate: what cannot work is refused with the path and the fix', () 
       ),
     ).toEqual([
       'monitors[0].remediate.steps[0].runArgs: must be docker run options without shell characters (quotes, $, ;, |, &, <, >, backslash), e.g. "-d --name nutri-backend -p 8000:8000"',
+    ]);
+  });
+
+  it('refuses an env file outside the compose directory', () => {
+    expect(
+      problems(
+        onMonitor({
+          steps: [
+            composeRollback({
+              release: { imageTag: { releaseLog: '/opt/madef/releases.log', envFile: '/etc/passwd' } },
+            }),
+          ],
+        }),
+      ),
+    ).toEqual([
+      'monitors[0].remediate.steps[0].release.imageTag.envFile: must be a file relative to directory, without spaces, quotes or $, e.g. ".env"',
     ]);
   });
 
@@ -469,7 +483,7 @@ describe('remediate resolves to one Remediation per alarm', () => {
             release: {
               imageTag: {
                 releaseLog: '/opt/madef/releases.log',
-                envFile: '/opt/madef/.env',
+                envFile: '.env.production',
                 variable: 'TAG',
               },
             },
@@ -508,7 +522,7 @@ describe('remediate resolves to one Remediation per alarm', () => {
         release: {
           kind: 'image-tag',
           releaseLog: '/opt/madef/releases.log',
-          envFile: '/opt/madef/.env',
+          envFile: '.env.production',
           variable: 'TAG',
         },
       },
