@@ -112,7 +112,7 @@ async function onAlarm(event: AlarmActionEvent, deps: RemediatorDeps): Promise<R
     drill: isDrillReason(state.reason),
   };
   const now = deps.now();
-  const facts = await readFacts(remediation, now, {}, deps);
+  const facts = await readFacts(remediation, now, {}, { aws: deps.aws, project: deps.catalog().project });
   const decision = decide(facts, remediation, now);
   deps.logger.info('remediation decided', {
     alarm: alarmName,
@@ -370,7 +370,13 @@ async function onExecutionStatus(
     return { action: 'outcome', executionId, pages: [page] };
   }
   const options: DecideOptions = { climbFrom: rung };
-  const facts = await readFacts(remediation, now, options, deps, alarm);
+  const facts = await readFacts(
+    remediation,
+    now,
+    options,
+    { aws: deps.aws, project: catalog.project },
+    alarm,
+  );
   const decision = decide(facts, remediation, now, options);
   deps.logger.info('remediation decided after a failed rung', {
     executionId,
@@ -388,15 +394,24 @@ async function onExecutionStatus(
 // Facts
 // ---------------------------------------------------------------------------------------------
 
-/** Reads every fact {@link decide} needs; a fact that cannot be read is `known: false` with the error. */
+/** What reading the facts needs: the clients, and the project whose documents and mute rules count. */
+export interface FactDeps {
+  readonly aws: Pick<AwsClients, 'ssm' | 'cloudwatch'> & DeployClients;
+  readonly project: string;
+}
+
+/**
+ * Reads every fact {@link decide} needs; a fact that cannot be read is `known: false` with the
+ * error. The Lambda and `vigil remediate` read the same facts the same way.
+ */
 export async function readFacts(
   remediation: Remediation,
   now: Date,
   options: DecideOptions,
-  deps: Pick<RemediatorDeps, 'aws' | 'catalog' | 'logger'>,
+  deps: FactDeps,
   alarm?: Known<{ state: string }>,
 ): Promise<RemediationFacts> {
-  const project = deps.catalog().project;
+  const { project } = deps;
   const rollback = firstRollbackRung(remediation);
   const rollbackStep = rollback >= 0 ? remediation.steps[rollback] : undefined;
   const wantsDeployTime =
@@ -410,10 +425,7 @@ export async function readFacts(
   return { alarm: alarmFact, mute, history, deployedAt };
 }
 
-async function readAlarm(
-  alarmName: string,
-  deps: Pick<RemediatorDeps, 'aws'>,
-): Promise<Known<{ state: string }>> {
+async function readAlarm(alarmName: string, deps: Pick<FactDeps, 'aws'>): Promise<Known<{ state: string }>> {
   try {
     const { sdk, client } = await deps.aws.cloudwatch();
     const out = await client.send(
@@ -440,7 +452,7 @@ async function readMute(
   project: string,
   alarmName: string,
   now: Date,
-  deps: Pick<RemediatorDeps, 'aws'>,
+  deps: Pick<FactDeps, 'aws'>,
 ): Promise<Known<MutedBy | null>> {
   try {
     const { sdk, client } = await deps.aws.cloudwatch();
@@ -486,7 +498,7 @@ async function readHistory(
   project: string,
   remediation: Remediation,
   now: Date,
-  deps: Pick<RemediatorDeps, 'aws'>,
+  deps: Pick<FactDeps, 'aws'>,
 ): Promise<Known<readonly ExecutionRecord[]>> {
   try {
     const { sdk, client } = await deps.aws.ssm();

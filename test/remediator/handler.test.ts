@@ -43,6 +43,8 @@ import { remediationClientToken } from '../../lambdas/remediator/client-token.ts
 import type { RemediatorResult } from '../../lambdas/remediator/remediator.ts';
 import type { Severity } from '../../lib/config/monitor-schema.ts';
 import { buildRemediationCatalog } from '../../lib/remediation/catalog.ts';
+import type { RemediationStep } from '../../lib/remediation/model.ts';
+import { documentParameters } from '../../lib/remediation/parameters.ts';
 import { TEST_CLIENT_CONFIG } from '../support/aws-clients.ts';
 import { api, checkout, MADEF_TARGET_KEY, madef, PROJECT } from './fixtures.ts';
 
@@ -244,16 +246,19 @@ const MADEF_HISTORY_FILTERS = {
     { Key: 'StartTimeAfter', Values: ['2026-02-28T03:30:40.000Z'] },
   ],
 };
-const MADEF_RESTART_PARAMETERS = {
-  Monitor: ['madef-api-health'],
-  SettleSeconds: ['180'],
-  DryRun: ['false'],
-  InstanceIds: ['i-0abc1234def567890'],
-  Directory: ['/opt/madef'],
-  Services: ['app'],
-  Compose: ['v2'],
-  HealthyTimeoutSeconds: ['120'],
-};
+/** Exactly what the documents take (lib/remediation/parameters.ts), with DryRun=false. */
+const MADEF_RESTART_PARAMETERS = documentParameters(
+  madef.steps[0] as RemediationStep,
+  madef,
+  undefined,
+  false,
+);
+const MADEF_ROLLBACK_PARAMETERS = documentParameters(
+  madef.steps[1] as RemediationStep,
+  madef,
+  undefined,
+  false,
+);
 
 function madefTags(rung: number, drill = false) {
   return [
@@ -459,14 +464,10 @@ describe('an alarm action', () => {
     ]);
     const [input] = ssm.commandCalls(StartAutomationExecutionCommand).map((c) => c.args[0].input);
     expect(input?.DocumentName).toBe('vigil-ops-remediate-ecs-rollback');
-    expect(input?.Parameters).toEqual({
-      Monitor: ['shop-api'],
-      SettleSeconds: ['180'],
-      DryRun: ['false'],
-      Cluster: ['prod'],
-      Service: ['api'],
-      TaskDefinition: ['api:40'],
-    });
+    expect(input?.Parameters).toEqual(
+      documentParameters(api.steps[1] as RemediationStep, api, { taskDefinition: 'api:40' }, false),
+    );
+    expect(input?.Parameters?.TaskDefinition).toEqual(['api:40']);
     expect(input?.ClientToken).toBe(remediationClientToken(alarmArn(api.alarmName), ALARM_TIME, 1));
     const [page] = await received('P1');
     expect(page?.document.sms).toBe(
@@ -573,7 +574,7 @@ describe('an execution status change', () => {
     expect(ssm.commandCalls(StartAutomationExecutionCommand).map((c) => c.args[0].input)).toEqual([
       {
         DocumentName: 'vigil-ops-remediate-compose-rollback',
-        Parameters: { ...MADEF_RESTART_PARAMETERS, ReleaseKind: ['git'], GitRef: ['tag'] },
+        Parameters: MADEF_ROLLBACK_PARAMETERS,
         ClientToken: remediationClientToken(alarmArn(madef.alarmName), ALARM_TIME, 1),
         Tags: madefTags(2),
       },
