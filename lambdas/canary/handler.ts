@@ -7,6 +7,11 @@
  * fast monitor is probed six times, 10 s apart, each probe flushed as its own high-resolution EMF
  * line (./fast-probe.ts).
  *
+ * Verify mode: a remediation document's verify step invokes it with `{ verify: "<monitor>" }`
+ * (lib/ssm/verify-steps.ts). It looks the monitor up in the file shipped beside the bundle (read on
+ * the first such invocation only, ./verify.ts), runs its check once (a fast monitor: one probe),
+ * records it as a scheduled check would, and answers `{ monitor, ok, reason?, detail? }`.
+ *
  * Middy wiring only: the check is lambdas/canary/checks, the recording is ./record.ts, the probe
  * loop is ./fast-probe.ts.
  */
@@ -31,11 +36,17 @@ import {
   summarize,
 } from './fast-probe.ts';
 import { logResult, recordResult } from './record.ts';
+import { bundledVerifyMonitors, UnknownMonitorError, type VerifyResponse, verifyResponse } from './verify.ts';
 
 /** What the handler takes from outside; tests pass a fake clock. */
 export interface CanaryDeps {
   /** Fast mode's clock and sleep. */
   readonly clock: ProbeClock;
+  /**
+   * The monitors verify mode may run, by name.
+   * @default the vigil-monitors.json shipped beside the bundle, read on first use
+   */
+  readonly verifyMonitors?: () => ReadonlyMap<string, Monitor>;
 }
 
 /** A probe still running this long after its `timeoutMs` is cut off (the check's own deadline fires first). */
@@ -84,11 +95,23 @@ export function createCanaryHandler(deps: CanaryDeps) {
     return result;
   }
 
+  /** One check of a monitor named by a verify step; a fast monitor makes one probe, recorded as a probe. */
+  async function verify(name: string): Promise<VerifyResponse> {
+    const monitor = (deps.verifyMonitors ?? bundledVerifyMonitors)().get(name);
+    if (!monitor) throw new UnknownMonitorError(name);
+    const result = await runCheck(monitor, { resolveSecret, aws });
+    const fastProbe = monitor.kind === 'http' && monitor.fast;
+    report(monitor, result, fastProbe ? { index: 0, startsAt: deps.clock.now(), last: true } : undefined);
+    return verifyResponse(result);
+  }
+
   async function canary(event: unknown, context: Context): Promise<CanaryResponse> {
     // A malformed event is a deployment bug, not an endpoint failure: throw. Scheduler invokes us
     // asynchronously, so the failure lands in the canary's on-failure destination (the shared
-    // dead-letter queue), and the monitors' alarms see missing data, which pages.
+    // dead-letter queue), and the monitors' alarms see missing data, which pages. A verify step
+    // invokes synchronously and sees the error as a FunctionError.
     const request = parseCanaryRequest(event);
+    if (request.shape === 'verify') return verify(request.name);
     if (request.shape === 'monitor') return checkOne(request.monitor, context);
     const settled = await Promise.allSettled(request.monitors.map((m) => checkOne(m, context)));
     const results = settled.map((outcome, i) => {
@@ -134,10 +157,14 @@ function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
   logResult(logger, monitor, result, slot);
 }
 
-/** What an invocation returns: the check's result for `{ monitor }`, every result for `{ monitors }`. */
+/**
+ * What an invocation returns: the check's result for `{ monitor }`, every result for `{ monitors }`,
+ * the compact verdict for `{ verify }`.
+ */
 export type CanaryResponse =
   | CheckResult
   | FastCheckResult
+  | VerifyResponse
   | {
       readonly results: readonly (
         | CheckResult

@@ -2,13 +2,15 @@
  * The canary's event: what each EventBridge Scheduler schedule sends. CDK builds it with
  * {@link toCanaryEvent} (one monitor: `{ monitor }`) or {@link toGroupEvent} (monitors sharing an
  * invocation: `{ monitors }`); the handler parses either with {@link canaryRequestSchema}, the same
- * schema that validated the config, so the two ends cannot drift apart.
+ * schema that validated the config, so the two ends cannot drift apart. A remediation's verify
+ * steps (lib/ssm/verify-steps.ts) send `{ verify: "<monitor name>" }`: the canary looks the monitor
+ * up in {@link CANARY_MONITORS_FILE}, shipped beside its bundle, so a document needs only the name.
  */
 import * as z from 'zod/mini';
 import { MAX_MONITORS_PER_INVOCATION, type MonitorInput, monitorInputSchema } from './monitor-schema.ts';
 import { type Monitor, resolveMonitor } from './resolve-monitor.ts';
 
-/** One monitor: a monitor with `invocation: 'own'`, or a remediation verifying one service. */
+/** One monitor: a monitor with `invocation: 'own'`. */
 export const canaryEventSchema = z.strictObject({ monitor: monitorInputSchema });
 export type CanaryEvent = z.input<typeof canaryEventSchema>;
 
@@ -18,8 +20,33 @@ export const groupEventSchema = z.strictObject({
 });
 export type GroupEvent = z.input<typeof groupEventSchema>;
 
-/** Either payload the canary accepts. */
-export const canaryRequestSchema = z.union([canaryEventSchema, groupEventSchema]);
+/** Verify mode: check this monitor once, by name, and answer `{ monitor, ok, reason?, detail? }`. */
+export const verifyEventSchema = z.strictObject({ verify: z.string().check(z.minLength(1)) });
+export type VerifyEvent = z.input<typeof verifyEventSchema>;
+
+/** Any payload the canary accepts. */
+export const canaryRequestSchema = z.union([canaryEventSchema, groupEventSchema, verifyEventSchema]);
+
+/**
+ * The monitors verify mode may run, as a JSON file beside the canary's bundle
+ * (`/var/task/vigil-monitors.json`): written at synth by lib/constructs/canary-function.ts, read
+ * only by a `{ verify }` invocation, so a scheduled check's cold start does not pay for it.
+ */
+export const CANARY_MONITORS_FILE = 'vigil-monitors.json';
+
+/** The file's content: the monitors as config inputs, validated on read by the config's own schema. */
+export const verifyMonitorsSchema = z.array(monitorInputSchema);
+
+/** The file's content for these monitors (enabled ones only: a disabled monitor is never verified). */
+export function toVerifyMonitors(monitors: readonly Monitor[]): MonitorInput[] {
+  return monitors.filter((m) => m.enabled).map(toMonitorInput);
+}
+
+/** Parses the file's JSON into resolved monitors by name; throws a zod error naming the bad field. */
+export function parseVerifyMonitors(json: string): Map<string, Monitor> {
+  const monitors = verifyMonitorsSchema.parse(JSON.parse(json)).map((m) => resolveMonitor(m));
+  return new Map(monitors.map((m) => [m.name, m]));
+}
 
 /** A JSON copy with readonly dropped: the payload is plain data. */
 function plain<T>(value: T): DeepMutable<T> {
@@ -89,11 +116,14 @@ export function parseCanaryEvent(event: unknown): Monitor {
 /** What a canary invocation was asked to run. */
 export type CanaryRequest =
   | { readonly shape: 'monitor'; readonly monitor: Monitor }
-  | { readonly shape: 'monitors'; readonly monitors: readonly Monitor[] };
+  | { readonly shape: 'monitors'; readonly monitors: readonly Monitor[] }
+  /** Verify mode: the monitor's name, looked up in {@link CANARY_MONITORS_FILE}. */
+  | { readonly shape: 'verify'; readonly name: string };
 
 /** Parses and resolves either payload; throws a zod error naming the bad field. */
 export function parseCanaryRequest(event: unknown): CanaryRequest {
   const parsed = canaryRequestSchema.parse(event);
+  if ('verify' in parsed) return { shape: 'verify', name: parsed.verify };
   return 'monitor' in parsed
     ? { shape: 'monitor', monitor: resolveMonitor(parsed.monitor) }
     : { shape: 'monitors', monitors: parsed.monitors.map((m) => resolveMonitor(m)) };

@@ -1,8 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CANARY_MONITORS_FILE, toVerifyMonitors } from '../config/events.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
 import type { AccessGrant } from '../monitors/aws-access.ts';
 import { invocationDeadlineMs } from '../monitors/monitor-traits.ts';
@@ -23,7 +27,10 @@ export const TIMEOUT_MARGIN_SECONDS = 5;
 export interface CanaryFunctionProps {
   /** The project, as in the config: names the log group. */
   readonly project: string;
-  /** Every monitor this function may run: the slowest one's invocation deadline sizes the timeout. */
+  /**
+   * Every monitor this function may run: the slowest one's invocation deadline sizes the timeout,
+   * and the enabled ones ship beside the bundle for verify mode (`vigil-monitors.json`).
+   */
   readonly monitors: readonly Monitor[];
   /** Days the logs (and so the EMF metrics' raw lines) are kept; one of CloudWatch's retention values. */
   readonly logRetentionDays: number;
@@ -54,9 +61,16 @@ export interface CanaryFunctionProps {
  * Each invocation runs one monitor (`{ monitor }`), so asynchronous retries are off: a retried
  * check would report late into the wrong alarm period, and a missed one is already a missing data
  * point, which the monitor's alarm treats as a failure.
+ *
+ * Verify mode (`{ verify: "<monitor>" }`, a remediation's verify steps) looks monitors up by name in
+ * `vigil-monitors.json`, written here at synth and copied beside the bundle after esbuild runs, like
+ * the pager's catalog: read only by a verify invocation, so a scheduled check's cold start and the
+ * bundle are unchanged, and its size is capped only by the Lambda package's.
  */
 export class CanaryFunction extends HouseFunction {
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
+    const monitorsFile = join(mkdtempSync(join(tmpdir(), 'vigil-canary-monitors-')), CANARY_MONITORS_FILE);
+    writeFileSync(monitorsFile, JSON.stringify(toVerifyMonitors(props.monitors)));
     // A fast monitor's invocation is a minute of probes, so one fast monitor makes the timeout 65 s.
     const slowestCheckMs = Math.max(0, ...props.monitors.map(invocationDeadlineMs));
     super(scope, id, {
@@ -69,6 +83,7 @@ export class CanaryFunction extends HouseFunction {
       memorySize: props.memorySize ?? 256,
       timeout: Duration.seconds(Math.ceil(slowestCheckMs / 1000) + TIMEOUT_MARGIN_SECONDS),
       environment: { POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE },
+      bundledFiles: { [CANARY_MONITORS_FILE]: monitorsFile },
       retryAttempts: 0,
       maxEventAge: Duration.minutes(1),
       ...(props.deadLetterQueue && { deadLetterQueue: props.deadLetterQueue }),

@@ -2,13 +2,18 @@
  * The canary handler through middy, against a real HTTP server on 127.0.0.1: what it publishes is
  * read back from the EMF lines it prints, exactly as CloudWatch Logs would receive them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProbeClock } from '../../lambdas/canary/fast-probe.ts';
 import { createCanaryHandler, handler } from '../../lambdas/canary/handler.ts';
+import { readVerifyMonitors } from '../../lambdas/canary/verify.ts';
+import { toVerifyMonitors } from '../../lib/config/events.ts';
 import { parseConfig, toCanaryEvent, toGroupEvent } from '../../lib/config/index.ts';
 
 let server: Server;
@@ -336,6 +341,93 @@ describe('canary handler, fast mode', () => {
         message: 'fast mode ran 2 of 6 probes',
         stoppedEarly: 'lambda_time',
       }),
+    );
+  });
+});
+
+describe('canary handler, verify mode', () => {
+  /**
+   * A canary whose vigil-monitors.json holds these monitors: written by toVerifyMonitors (what the
+   * construct ships) and read back by readVerifyMonitors (what the bundle reads), as JSON on disk.
+   */
+  function verifyCanary(monitors: Record<string, unknown>[]) {
+    const config = parseConfig({ project: 'test', monitors });
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-verify-'));
+    const file = join(dir, 'vigil-monitors.json');
+    writeFileSync(file, JSON.stringify(toVerifyMonitors(config.monitors)));
+    const loaded = readVerifyMonitors(file);
+    rmSync(dir, { recursive: true, force: true });
+    return createCanaryHandler({ clock: fastForward(20), verifyMonitors: () => loaded });
+  }
+  const monitors = [
+    { name: 'madef-api-health', kind: 'http', url: `http://127.0.0.1:1/unused` },
+    { name: 'disabled-one', kind: 'http', url: 'http://127.0.0.1:1/', enabled: false },
+  ];
+
+  it('checks a healthy monitor once, records it as a scheduled check does, and answers "ok":true', async () => {
+    const canary = verifyCanary([{ ...monitors[0], url: `${base}/api/health` }]);
+    const { result, emf, logs } = await invoke({ verify: 'madef-api-health' }, canary);
+    expect(result).toEqual({ monitor: 'madef-api-health', ok: true });
+    // As Lambda serializes it for the verify step's branch.
+    expect(JSON.stringify(result)).toContain('"ok":true');
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ Monitor: 'madef-api-health', Success: 1, reason: 'ok' });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'INFO', message: 'check passed', monitor: 'madef-api-health' }),
+    );
+  });
+
+  it('answers ok false with the reason and detail when the monitor is still unhealthy', async () => {
+    const canary = verifyCanary([{ ...monitors[0], url: `${base}/api/health-db-down` }]);
+    const { result, emf } = await invoke({ verify: 'madef-api-health' }, canary);
+    expect(result).toEqual({
+      monitor: 'madef-api-health',
+      ok: false,
+      reason: 'http_status',
+      detail: expect.stringContaining('503'),
+    });
+    expect(JSON.stringify(result)).not.toContain('"ok":true');
+    expect(emf[0]).toMatchObject({ Monitor: 'madef-api-health', Success: 0, reason: 'http_status' });
+  });
+
+  it('verifies a fast monitor with one high-resolution probe, not a minute of them', async () => {
+    flakyRequests = 0;
+    const canary = verifyCanary([{ ...monitors[0], url: `${base}/api/flaky`, fast: true }]);
+    const { result, emf } = await invoke({ verify: 'madef-api-health' }, canary);
+    expect(result).toEqual({ monitor: 'madef-api-health', ok: true });
+    expect(flakyRequests).toBe(1);
+    expect(emf).toHaveLength(1);
+    expect(definitions(emf[0] ?? {})?.Metrics).toEqual([
+      { Name: 'Success', Unit: 'Count', StorageResolution: 1 },
+      { Name: 'LatencyMs', Unit: 'Milliseconds', StorageResolution: 1 },
+    ]);
+  });
+
+  it('throws naming a monitor it was not deployed with, or a disabled one: a deployment bug', async () => {
+    const canary = verifyCanary(monitors);
+    await expect(canary({ verify: 'madef-api' }, context)).rejects.toThrow(
+      'verify: no monitor named "madef-api" in vigil-monitors.json; the remediation names a monitor this canary was not deployed with (redeploy, or fix the remediation config)',
+    );
+    await expect(canary({ verify: 'disabled-one' }, context)).rejects.toThrow(
+      'no monitor named "disabled-one"',
+    );
+  });
+
+  it('rejects a verify payload with anything else in it', async () => {
+    const canary = verifyCanary(monitors);
+    await expect(canary({ verify: 'madef-api-health', monitor: 'x' }, context)).rejects.toThrow();
+    await expect(canary({ verify: '' }, context)).rejects.toThrow();
+  });
+
+  it('reads vigil-monitors.json only when asked to verify, and names the fix when it is missing', async () => {
+    expect(() => readVerifyMonitors(join(tmpdir(), 'no-such-dir', 'vigil-monitors.json'))).toThrow(
+      /vigil-monitors\.json is missing beside the canary bundle .*: deploy the canary through lib\/constructs\/canary-function\.ts, which ships it/,
+    );
+    // The default handler, with no file beside it, still runs scheduled checks: the file is never read.
+    const { result } = await invoke(event({ url: `${base}/api/health` }));
+    expect(result).toMatchObject({ ok: true });
+    await expect(handler({ verify: 'madef-api-health' }, context)).rejects.toThrow(
+      /vigil-monitors\.json is missing/,
     );
   });
 });

@@ -1,8 +1,11 @@
 /**
  * The canary Lambda and the two roles around it: exact actions on exact resources, nothing more.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseVerifyMonitors } from '../../lib/config/events.ts';
 import { TIMEOUT_MARGIN_SECONDS } from '../../lib/constructs/canary-function.ts';
 import { FULL_SECRET_ARN, infraConfig } from '../support/configs.ts';
 import { logicalId, type Synthesized, synthVigil } from '../support/synth.ts';
@@ -86,6 +89,20 @@ describe('the function', () => {
       MaximumEventAgeInSeconds: 60,
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlq, 'Arn'] } } },
     });
+  });
+});
+
+describe('verify mode', () => {
+  it('ships the enabled monitors beside the bundle as vigil-monitors.json, not compiled in', () => {
+    const key = synth.template.toJSON().Resources[logicalId(synth.stack.canary.lambda)].Properties.Code
+      .S3Key as string;
+    const asset = join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    const shipped = parseVerifyMonitors(readFileSync(join(asset, 'vigil-monitors.json'), 'utf8'));
+    const enabled = infraConfig.monitors.filter((m) => m.enabled);
+    expect([...shipped.keys()]).toEqual(enabled.map((m) => m.name));
+    // Resolved back, each is the very monitor the config resolved: verify runs the same check.
+    for (const monitor of enabled) expect(shipped.get(monitor.name)).toEqual(monitor);
+    expect(readFileSync(join(asset, 'index.mjs'), 'utf8')).not.toContain('https://shop.example.com/healthz');
   });
 });
 
