@@ -49,7 +49,12 @@ const USAGE = `usage: vigil drill run NAME [--local DATABASE_URL [--dump FILE]] 
 
 /** `vigil drill ...`: returns the exit code (0 started/listed, 1 AWS refused, 2 usage). */
 export async function runDrill(argv: readonly string[], io: CliIo, deps: DrillCliDeps = {}): Promise<number> {
-  let values: { config?: string | undefined; local?: string | undefined; dump?: string | undefined };
+  let values: {
+    config?: string | undefined;
+    local?: string | undefined;
+    dump?: string | undefined;
+    help?: boolean | undefined;
+  };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
@@ -59,11 +64,16 @@ export async function runDrill(argv: readonly string[], io: CliIo, deps: DrillCl
         config: { type: 'string', short: 'c' },
         local: { type: 'string' },
         dump: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
     io.stderr.write(`vigil: ${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return ExitCode.usage;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return ExitCode.ok;
   }
   const [sub, name, ...extra] = positionals;
   if ((sub !== 'run' && sub !== 'history') || !name || extra.length > 0) {

@@ -22,6 +22,11 @@ Commands:
   unmute SERVICE      End a service's mute now
   cost                Estimate the monthly AWS bill of the config, per service, and per endpoint
                       beside CloudWatch Synthetics and Route 53 health checks
+  remediate MONITOR   What the remediator would do now for the monitor's alarm, and why (each
+                      guardrail's verdict); starts it unless --dry-run
+  drill run NAME      Start a DR drill now in AWS; with --local DATABASE_URL, restore its newest dump
+                      into that PostgreSQL from this machine instead
+  drill history NAME  The last 12 runs of a drill: result, RTO and RPO against targets, dump used
 
 Options:
   -c, --config FILE   Config file (default: ${DEFAULT_CONFIG_FILE}; .ts, .mts, .mjs, .js or .json)
@@ -31,6 +36,10 @@ Options:
       --for DURATION  mute: how long, in whole minutes, at most 24h: 30m, 2h, 1h30m (required)
       --reason TEXT   mute: why; kept on the mute rule with who muted, e.g. "deploy 1.4.2"
       --all           mute, unmute: every service instead of one SERVICE
+      --dry-run       remediate: print the decision, start nothing
+      --aspect NAME   remediate: the queue aspect alarm (e.g. stalled) rather than the monitor's own
+      --local URL     drill run: restore into this PostgreSQL (postgres://...) from this machine
+      --dump FILE     drill run --local: restore this dump instead of finding the newest one
   -h, --help          Show this help
 
 Muting:
@@ -54,13 +63,17 @@ Environment:
                       account and Region of the stack whose alarms mute and unmute act on
 `;
 
-const COMMANDS = ['validate', 'check', 'cost', 'mute', 'unmute'] as const;
+const COMMANDS = ['validate', 'check', 'cost', 'mute', 'unmute', 'remediate', 'drill'] as const;
 
 /**
  * Commands that parse their own arguments (their options mean nothing to the others): `main` hands
  * them everything but the command word.
  */
-const SELF_PARSING: Readonly<Record<string, () => Promise<SelfParsingCommand>>> = {};
+const SELF_PARSING: Readonly<Record<string, () => Promise<SelfParsingCommand>>> = {
+  // Imported on first use, like the check code: no other command loads the SSM or CloudWatch SDKs.
+  remediate: async () => (await import('./remediate.ts')).runRemediate,
+  drill: async () => (await import('./drill.ts')).runDrill,
+};
 
 /** A command that parses its own arguments. */
 type SelfParsingCommand = (argv: readonly string[], io: CliIo, deps: CliDeps) => Promise<number>;
@@ -237,7 +250,7 @@ function parseMuteArgs(
 /** Runs `vigil` with the given arguments and returns its exit code. Never throws. */
 export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   const command = commandWord(argv);
-  if (command && command.word in SELF_PARSING && !argv.includes('--help') && !argv.includes('-h')) {
+  if (command && command.word in SELF_PARSING) {
     const rest = [...argv.slice(0, command.index), ...argv.slice(command.index + 1)];
     try {
       const load = SELF_PARSING[command.word];
