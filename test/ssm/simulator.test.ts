@@ -757,6 +757,17 @@ describe('aws:runCommand', () => {
       );
     });
 
+    it('honours a #!/bin/bash first line, as SSM Agent does by executing the script file', async () => {
+      const shell = localShell({ pathPrepend: [bin] });
+      const d = doc(
+        [run(['#!/bin/bash', 'set -o pipefail', 'echo "bash $(echo "$BASH_VERSION" | cut -d. -f1)"'])],
+        params,
+      );
+      const result = await simulateAutomation(d, { Instances: ['i-1'] }, { runCommand: shell });
+      expect(result.status).toBe('Success');
+      expect(result.steps[0]?.outputs.Output).toMatch(/^bash \d+\n$/);
+    });
+
     it('kills a script that outlives executionTimeout and reports TimedOut', async () => {
       const shell = localShell({ pathPrepend: [bin] });
       const started = Date.now();
