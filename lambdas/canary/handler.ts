@@ -18,7 +18,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { parseCanaryRequest } from '../../lib/config/events.ts';
+import { parseCanaryRequest, parseVerifyEvent } from '../../lib/config/events.ts';
 import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../../lib/config/monitor-schema.ts';
 import type { HttpMonitor, Monitor } from '../../lib/config/resolve.ts';
 import { aws } from '../shared/aws.ts';
@@ -110,8 +110,9 @@ export function createCanaryHandler(deps: CanaryDeps) {
     // asynchronously, so the failure lands in the canary's on-failure destination (the shared
     // dead-letter queue), and the monitors' alarms see missing data, which pages. A verify step
     // invokes synchronously and sees the error as a FunctionError.
+    const verifying = parseVerifyEvent(event);
+    if (verifying !== undefined) return verify(verifying);
     const request = parseCanaryRequest(event);
-    if (request.shape === 'verify') return verify(request.name);
     if (request.shape === 'monitor') return checkOne(request.monitor, context);
     const settled = await Promise.allSettled(request.monitors.map((m) => checkOne(m, context)));
     const results = settled.map((outcome, i) => {

@@ -24,8 +24,14 @@ export type GroupEvent = z.input<typeof groupEventSchema>;
 export const verifyEventSchema = z.strictObject({ verify: z.string().check(z.minLength(1)) });
 export type VerifyEvent = z.input<typeof verifyEventSchema>;
 
-/** Any payload the canary accepts. */
-export const canaryRequestSchema = z.union([canaryEventSchema, groupEventSchema, verifyEventSchema]);
+/** Either schedule payload. (A `{ verify }` payload is parsed first, on its own: {@link parseVerifyEvent}.) */
+export const canaryRequestSchema = z.union([canaryEventSchema, groupEventSchema]);
+
+/** The monitor name of a `{ verify }` payload, or `undefined` for any other payload. */
+export function parseVerifyEvent(event: unknown): string | undefined {
+  const parsed = verifyEventSchema.safeParse(event);
+  return parsed.success ? parsed.data.verify : undefined;
+}
 
 /**
  * The monitors verify mode may run, as a JSON file beside the canary's bundle
@@ -116,14 +122,11 @@ export function parseCanaryEvent(event: unknown): Monitor {
 /** What a canary invocation was asked to run. */
 export type CanaryRequest =
   | { readonly shape: 'monitor'; readonly monitor: Monitor }
-  | { readonly shape: 'monitors'; readonly monitors: readonly Monitor[] }
-  /** Verify mode: the monitor's name, looked up in {@link CANARY_MONITORS_FILE}. */
-  | { readonly shape: 'verify'; readonly name: string };
+  | { readonly shape: 'monitors'; readonly monitors: readonly Monitor[] };
 
 /** Parses and resolves either payload; throws a zod error naming the bad field. */
 export function parseCanaryRequest(event: unknown): CanaryRequest {
   const parsed = canaryRequestSchema.parse(event);
-  if ('verify' in parsed) return { shape: 'verify', name: parsed.verify };
   return 'monitor' in parsed
     ? { shape: 'monitor', monitor: resolveMonitor(parsed.monitor) }
     : { shape: 'monitors', monitors: parsed.monitors.map((m) => resolveMonitor(m)) };
