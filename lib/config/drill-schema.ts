@@ -50,8 +50,8 @@ export function defaultHostDumpPsql(directory: string): string {
 }
 
 /**
- * Longest drill name: the scratch instance `vigil-drill-<name>-<8 characters of the execution id>`
- * must fit RDS's 63-character identifiers.
+ * Longest drill name: the scratch instance `vigil-drill-<name>` and the scratch database
+ * `vigil_drill_<name>` must fit RDS's and PostgreSQL's 63-character identifiers, with room to spare.
  */
 export const MAX_DRILL_NAME_LENGTH = 42;
 export const MAX_RTO_MINUTES = 720;
@@ -190,7 +190,7 @@ export const drillInputSchema = z.strictObject({
   name: monitorNameSchema.check(
     z.maxLength(
       MAX_DRILL_NAME_LENGTH,
-      `must be at most ${MAX_DRILL_NAME_LENGTH} characters: the scratch instance vigil-drill-<name>-<8 characters of the execution id> must fit RDS's 63`,
+      `must be at most ${MAX_DRILL_NAME_LENGTH} characters: the scratch instance vigil-drill-<name> and database vigil_drill_<name> must fit RDS's and PostgreSQL's 63`,
     ),
     z.refine((n) => !n.includes('--'), {
       message:

@@ -212,7 +212,7 @@ describe('drill config errors name the path and the fix', () => {
 
   it('rejects a name too long for the scratch instance, or with "--"', () => {
     expect(problems(config(hostDrill({ name: 'a'.repeat(43) })))).toEqual([
-      "drills[0].name: must be at most 42 characters: the scratch instance vigil-drill-<name>-<8 characters of the execution id> must fit RDS's 63",
+      "drills[0].name: must be at most 42 characters: the scratch instance vigil-drill-<name> and database vigil_drill_<name> must fit RDS's and PostgreSQL's 63",
     ]);
     expect(problems(config(hostDrill({ name: 'madef--monthly' })))).toEqual([
       'drills[0].name: must not contain "--" (RDS identifiers cannot, and the scratch instance is named after the drill)',
