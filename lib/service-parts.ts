@@ -16,6 +16,7 @@ import { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
 import { HealthMonitor, scheduleMaxEventAge } from './constructs/health-monitor.ts';
 import { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
 import { QueueAlarms } from './constructs/queue-alarms.ts';
+import type { Remediation } from './constructs/remediation.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
 import { ServiceIncident } from './constructs/service-incident.ts';
 import { truncate } from './constructs/text.ts';
@@ -24,7 +25,7 @@ import { invocationGroups } from './monitors/invocation-groups.ts';
 import { groupedServiceAlarmName, monitorAlarmName } from './naming.ts';
 import { serviceAlarmNames } from './paging/catalog.ts';
 import type { IncidentPlan } from './paging/incident-plan.ts';
-import type { AlarmActionStrategy } from './paging/severity-action-strategy.ts';
+import { type AlarmActionStrategy, AllOfStrategy } from './paging/severity-action-strategy.ts';
 
 /** What every part needs from the main stack. */
 export interface ServiceContext {
@@ -36,6 +37,18 @@ export interface ServiceContext {
   readonly scheduler: CheckScheduler;
   /** Pages the raw topic of an alarm's severity. */
   readonly pageBySeverity: AlarmActionStrategy;
+  /**
+   * Self-healing: its alarm actions start the remediator from the alarms a remediation is bound to
+   * (whether or not the alarm pages by itself), and its rows fill the dashboards' remediation row.
+   * @default - no remediation
+   */
+  readonly remediation?: Remediation;
+}
+
+/** Who a member alarm of `service` pages, and the remediation it may start. */
+function memberActions(ctx: ServiceContext, service: string): AlarmActionStrategy {
+  const paging = ctx.plan.memberPaging(service, ctx.pageBySeverity);
+  return ctx.remediation ? new AllOfStrategy([paging, ctx.remediation.alarmActions]) : paging;
 }
 
 /**
@@ -70,7 +83,7 @@ export function addHealthMonitors(
   }
   const made = new Map<string, HealthMonitor>();
   for (const monitor of monitors) {
-    const paging = ctx.plan.memberPaging(monitor.service, ctx.pageBySeverity);
+    const paging = memberActions(ctx, monitor.service);
     const sharedSchedule = shared.get(monitor.name);
     const health = new HealthMonitor(scope, `Monitor-${monitor.name}`, {
       project,
@@ -110,7 +123,7 @@ export function addGroupedServiceAlarm(
     project: ctx.config.project,
     service,
     monitors: ctx.config.monitors.filter((m) => m.enabled && m.service === service),
-    paging: ctx.plan.memberPaging(service, ctx.pageBySeverity),
+    paging: memberActions(ctx, service),
   });
   alarms.set(groupedServiceAlarmName(ctx.config.project, service), grouped.alarm);
   return grouped;
@@ -187,6 +200,7 @@ export function addServiceDashboard(
   const declared = ctx.config.services.find((s) => s.name === service);
   if (!declared || monitors.length === 0) return undefined;
   const stack = Stack.of(scope);
+  const remediation = ctx.remediation?.dashboardRow(service);
   return new ServiceDashboard(scope, `Dashboard-${service}`, {
     project: ctx.config.project,
     service,
@@ -194,6 +208,7 @@ export function addServiceDashboard(
     dependsOn: ctx.plan.dependencies(service),
     monitors,
     ...(grouped && { grouped }),
+    ...(remediation && { remediation }),
     alarms: serviceAlarmNames(ctx.config, service).flatMap((name): cloudwatch.IAlarm[] => {
       const alarm = alarms.get(name);
       if (!alarm) return [];

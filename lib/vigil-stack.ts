@@ -12,6 +12,7 @@ import type { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.t
 import { NotifyTopics } from './constructs/notify-topics.ts';
 import { Pager } from './constructs/pager.ts';
 import { PagingTopics } from './constructs/paging-topics.ts';
+import { Remediation } from './constructs/remediation.ts';
 import { dashboardUrlTemplate, ServiceDashboard } from './constructs/service-dashboard.ts';
 import type { ServiceIncident } from './constructs/service-incident.ts';
 import { VigilWatchers } from './constructs/vigil-watchers.ts';
@@ -101,6 +102,8 @@ export class VigilStack extends Stack {
   readonly pageBySeverity: AlarmActionStrategy;
   /** What the services' parts are built from (lib/service-parts.ts). */
   readonly context: ServiceContext;
+  /** Self-healing: documents, roles, the remediator and its alarm actions; undefined when nothing remediates. */
+  readonly remediation?: Remediation;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
@@ -137,7 +140,25 @@ export class VigilStack extends Stack {
       canary: this.canary.lambda,
       deadLetterQueue: deadLetters.queue,
     });
-    this.context = { config, plan: this.plan, scheduler: this.scheduler, pageBySeverity };
+    if (config.remediations.length > 0) {
+      this.remediation = new Remediation(this, 'Remediation', {
+        project,
+        remediations: config.remediations,
+        canary: this.canary.lambda,
+        notifyTopics: this.notify.topics,
+        topicKey: this.paging.key,
+        dashboardUrlTemplate: dashboardUrlTemplate(project),
+        logRetentionDays: config.logRetentionDays,
+        deadLetterQueue: deadLetters.queue,
+      });
+    }
+    this.context = {
+      config,
+      plan: this.plan,
+      scheduler: this.scheduler,
+      pageBySeverity,
+      ...(this.remediation && { remediation: this.remediation }),
+    };
     const ownServices = props.sharedOnly ? [] : this.plan.services;
 
     const monitors = addHealthMonitors(this, this.context, props.sharedOnly ? [] : enabled, alarms);

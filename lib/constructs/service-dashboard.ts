@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { dashboardName } from '../naming.ts';
 import type { GroupedServiceAlarm } from './grouped-service-alarm.ts';
 import type { HealthMonitor } from './health-monitor.ts';
+import type { RemediationDashboardRow } from './remediation.ts';
 
 /** Properties of a {@link ServiceDashboard}. */
 export interface ServiceDashboardProps {
@@ -31,6 +32,11 @@ export interface ServiceDashboardProps {
   /** Every alarm of the service (monitor, aspect and composite alarms), for the status widget. */
   readonly alarms: readonly cloudwatch.IAlarm[];
   /**
+   * The service's remediations: their ladders and runs, in the remediation row.
+   * @default - the row says the service does not remediate
+   */
+  readonly remediation?: RemediationDashboardRow;
+  /**
    * More widgets, after the monitors (Vigil's own graphs on the `vigil` dashboard).
    * @default - none
    */
@@ -46,9 +52,9 @@ const STATUS_WIDGET_MAX_ALARMS = 100;
  */
 export const MAX_MONITOR_ROWS = 200;
 
-/** The text of the remediation row until remediation exists. */
+/** The text of the remediation row of a service that does not remediate. */
 export const REMEDIATION_PLACEHOLDER =
-  '### Remediation runs\nNone yet: Vigil does not remediate yet. When it does, its runs (what was done, whether health returned) will show here.';
+  '### Remediation runs\nNone: no alarm of this service starts a remediation. Add `remediate` to a monitor or to the service (README "Remediation") to restart or roll back on an alarm, verified by the canary.';
 
 /**
  * A service's CloudWatch dashboard (`vigil-<project>-<service>`, $3 a month beyond the account's
@@ -59,7 +65,9 @@ export const REMEDIATION_PLACEHOLDER =
  *   HTTP latency (p50 and p90, with `maxLatencyMs`), queue depth (with `warnDepth` and `maxDepth`),
  *   newest backup age (with `maxAgeHours`); a `lean` monitor's `Success` only (it publishes nothing
  *   else); a grouped-tier service's `FailedChecks` in place of monitor rows;
- * - a placeholder for remediation runs, which do not exist yet.
+ * - the remediation row: each remediated alarm's ladder and guardrails, and the service's runs
+ *   (started, succeeded, failed) beside the time from alarm to healthy; or a line saying the service
+ *   does not remediate.
  */
 export class ServiceDashboard extends Construct {
   /** The dashboard. */
@@ -118,10 +126,34 @@ export class ServiceDashboard extends Construct {
       );
     }
     if (props.widgets && props.widgets.length > 0) this.dashboard.addWidgets(...props.widgets);
-    this.dashboard.addWidgets(
-      new cloudwatch.TextWidget({ markdown: REMEDIATION_PLACEHOLDER, width: 24, height: 2 }),
-    );
+    this.dashboard.addWidgets(...remediationRow(props.service, props.remediation));
   }
+}
+
+/** The remediation row: the ladders in words and the runs graphed, or the placeholder. */
+function remediationRow(service: string, row: RemediationDashboardRow | undefined): cloudwatch.IWidget[] {
+  if (!row) return [new cloudwatch.TextWidget({ markdown: REMEDIATION_PLACEHOLDER, width: 24, height: 2 })];
+  return [
+    new cloudwatch.TextWidget({
+      markdown: ['### Remediation runs', ...row.ladders].join('\n'),
+      width: 24,
+      height: Math.min(8, 2 + row.ladders.length),
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${service}: remediation runs (per hour)`,
+      left: [...row.runs],
+      leftYAxis: { min: 0, showUnits: false },
+      width: 12,
+      height: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: `${service}: alarm to healthy (s, slowest run per hour)`,
+      left: [row.secondsToHealthy],
+      leftYAxis: { min: 0, showUnits: false },
+      width: 12,
+      height: 6,
+    }),
+  ];
 }
 
 /** A monitor's row: its `Success` against the alarm threshold, and the value its kind measures. */

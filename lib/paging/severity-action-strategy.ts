@@ -66,3 +66,34 @@ export class AllOfStrategy implements AlarmActionStrategy {
     for (const strategy of this.strategies) strategy.addActions(alarm, severity);
   }
 }
+
+/**
+ * The name an alarm is created with (its `AlarmName` property), read from its CloudFormation
+ * resource: `alarm.alarmName` is a token, while remediations are bound to alarms by name.
+ */
+export function alarmNameOf(alarm: cloudwatch.AlarmBase): string | undefined {
+  const resource = alarm.node.defaultChild as { alarmName?: unknown } | undefined;
+  return typeof resource?.alarmName === 'string' ? resource.alarmName : undefined;
+}
+
+/**
+ * Adds `action` (the remediator, invoked directly by the alarm) to the ALARM actions of the alarms a
+ * remediation is bound to, by name; every other alarm gets nothing. An alarm action rather than an
+ * EventBridge rule so a maintenance window's or `vigil mute`'s mute rule holds a remediation exactly
+ * as it holds a page (mute rules mute an alarm's actions).
+ */
+export class RemediationActionStrategy implements AlarmActionStrategy {
+  /**
+   * @param action invokes the remediator
+   * @param alarmNames the alarms that start a remediation (`Remediation.alarmName`)
+   */
+  constructor(
+    private readonly action: cloudwatch.IAlarmAction,
+    private readonly alarmNames: ReadonlySet<string>,
+  ) {}
+
+  addActions(alarm: cloudwatch.AlarmBase, _severity: Severity): void {
+    const name = alarmNameOf(alarm);
+    if (name !== undefined && this.alarmNames.has(name)) alarm.addAlarmAction(this.action);
+  }
+}

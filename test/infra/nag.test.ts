@@ -9,7 +9,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { incidentConfig, infraConfig, minimalConfig, opsConfig } from '../support/configs.ts';
+import {
+  incidentConfig,
+  infraConfig,
+  minimalConfig,
+  opsConfig,
+  remediationConfig,
+} from '../support/configs.ts';
 import { synthVigil } from '../support/synth.ts';
 
 /** Unacknowledged AwsSolutions findings (errors and warnings), as "RuleId at construct path". */
@@ -33,6 +39,11 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('finds nothing unacknowledged with composites, dependencies, maintenance windows, the pager and a heartbeat', () => {
     const { stack } = synthVigil(incidentConfig);
+    expect(findings(stack)).toEqual([]);
+  });
+
+  it('finds nothing unacknowledged with remediation: documents, their roles, the remediator and the webhook function', () => {
+    const { stack } = synthVigil(remediationConfig);
     expect(findings(stack)).toEqual([]);
   });
 

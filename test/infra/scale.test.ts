@@ -53,6 +53,11 @@ function bigConfigInput(extra: readonly { name: string; service: string }[] = []
               url: `https://${service}.example.com/health/${i}`,
               severity: severities[i % 4],
               description: `Health of ${service} endpoint ${i}`,
+              // Every 50th web endpoint restarts its own ECS service: 11 targets in one document role.
+              ...(service === 'web' &&
+                i % 50 === 0 && {
+                  remediate: { steps: [{ action: 'ecs-restart', cluster: 'web', service: `web-${i}` }] },
+                }),
             },
       );
     }
@@ -69,7 +74,24 @@ function bigConfigInput(extra: readonly { name: string; service: string }[] = []
     monitors.push({ kind: 'http', name: m.name, service: m.service, url: 'https://n.example.com/' });
   return {
     project: 'big',
-    services: { db: {}, api: { dependsOn: ['db'] }, web: { dependsOn: ['api'] } },
+    services: {
+      db: {},
+      // Every api monitor's alarm restarts the api host's compose services: 200 bindings, one document.
+      api: {
+        dependsOn: ['db'],
+        remediate: {
+          steps: [
+            {
+              action: 'compose-restart',
+              instances: ['i-0123456789abcdef0'],
+              directory: '/opt/api',
+              services: ['api'],
+            },
+          ],
+        },
+      },
+      web: { dependsOn: ['api'] },
+    },
     maintenance: [
       {
         name: 'db-upgrade',
@@ -214,6 +236,27 @@ describe('1,000 monitors', () => {
       expect(missing, stackName).toEqual([]);
     }
     expect(bigger.monitorStack.get('newsvc-home')).toBe('vigil-big-newsvc');
+  });
+
+  it("has remediated alarms in the monitor stacks invoke the main stack's remediator, through one import each", () => {
+    expect(bigConfig.remediations).toHaveLength(211);
+    expect(big.stacks.main.remediation?.documents.size).toBe(2);
+    let remediated = 0;
+    for (const [stackName, resources] of big.templates) {
+      if (stackName === 'vigil-big') continue;
+      for (const r of Object.values(resources)) {
+        if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+        const props = (r as unknown as { Properties: { AlarmName: string; AlarmActions?: unknown[] } })
+          .Properties;
+        const invokes = (props.AlarmActions ?? []).some((a) =>
+          JSON.stringify(a).includes('RemediationRemediatorFunction'),
+        );
+        const expected = bigConfig.remediations.some((x) => x.alarmName === props.AlarmName);
+        expect(invokes, props.AlarmName).toBe(expected);
+        if (invokes) remediated++;
+      }
+    }
+    expect(remediated).toBe(211);
   });
 
   it('is cdk-nag clean in every stack', () => {

@@ -212,3 +212,108 @@ export const incidentConfigInput = {
 
 /** {@link incidentConfigInput}, validated and resolved. */
 export const incidentConfig: VigilConfig = parseConfig(incidentConfigInput, 'test/support/configs.ts');
+
+/**
+ * Self-healing, for the remediation template tests and cdk-nag:
+ * - `orders` (one P1 monitor): the service's block, ECS restart then rollback of prod/orders;
+ * - `billing-fn`: a Lambda alias rollback;
+ * - `madef` (two monitors, so its alarms page through composites): `madef-api` restarts compose
+ *   postgres then app on an EC2 host and rolls back to the previous tag; `madef-worker-queue`'s
+ *   stalled alarm restarts the worker (compose v1) on a hybrid-activated host; its own alarm does not;
+ * - `assistant`: a webhook rollback with a Secrets Manager token;
+ * - `blog`: no remediation.
+ * No ec2-reboot, container-restart or container-rollback: those kinds deploy nothing.
+ */
+export const remediationConfigInput = {
+  project: 'heal',
+  paging: { P1: { email: ['oncall@heal.example.com'] } },
+  services: {
+    orders: {
+      remediate: {
+        steps: [
+          { action: 'ecs-restart', cluster: 'prod', service: 'orders' },
+          { action: 'ecs-rollback', cluster: 'prod', service: 'orders' },
+        ],
+      },
+    },
+  },
+  monitors: [
+    {
+      kind: 'http',
+      name: 'orders-api',
+      service: 'orders',
+      url: 'https://orders.example.com/health',
+      severity: 'P1',
+    },
+    {
+      kind: 'http',
+      name: 'billing-fn',
+      url: 'https://billing.example.com/health',
+      remediate: { steps: [{ action: 'lambda-rollback', functionName: 'billing', alias: 'live' }] },
+    },
+    {
+      kind: 'http',
+      name: 'madef-api',
+      service: 'madef',
+      url: 'https://madef.example.com/api/health',
+      remediate: {
+        steps: [
+          {
+            action: 'compose-restart',
+            instances: ['i-0123456789abcdef0'],
+            directory: '/opt/madef',
+            services: ['postgres', 'app'],
+          },
+          {
+            action: 'compose-rollback',
+            instances: ['i-0123456789abcdef0'],
+            directory: '/opt/madef',
+            services: ['app'],
+            release: { git: 'tag' },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'queue',
+      name: 'madef-worker-queue',
+      service: 'madef',
+      sqs: { queue: 'madef-jobs' },
+      maxDepth: 1000,
+      stalled: { minDepth: 10, checks: 5 },
+      remediate: {
+        on: 'stalled',
+        steps: [
+          {
+            action: 'compose-restart',
+            instances: ['mi-0123456789abcdef0'],
+            directory: '/opt/worker',
+            services: ['worker'],
+            compose: 'v1',
+          },
+        ],
+        cooldownMinutes: 30,
+      },
+    },
+    {
+      kind: 'http',
+      name: 'assistant',
+      url: 'https://assistant.example.com/api/health',
+      remediate: {
+        steps: [
+          {
+            action: 'webhook',
+            url: 'https://api.vercel.com/v1/projects/assistant/rollback/dpl_good',
+            token: { secretsManager: 'vigil/assistant/vercel-token' },
+            expectStatus: [201],
+            rollback: true,
+          },
+        ],
+      },
+    },
+    { kind: 'http', name: 'blog', url: 'https://blog.example.com/' },
+  ],
+} satisfies VigilConfigInput;
+
+/** {@link remediationConfigInput}, validated and resolved. */
+export const remediationConfig: VigilConfig = parseConfig(remediationConfigInput, 'test/support/configs.ts');
