@@ -96,6 +96,25 @@ export default defineConfig({
         { path: 'checks.memory.percentage', lt: 85 },
       ],
       componentMetrics: true,
+      // What its alarm would do (`vigil remediate madef-degraded --dry-run`, step 3 of the demo):
+      // restart postgres, then the app; roll back to the previous commit if health does not return.
+      remediate: {
+        steps: [
+          {
+            action: 'compose-restart',
+            instances: ['i-0123456789abcdef0'],
+            directory: '/opt/madef',
+            services: ['postgres', 'app'],
+          },
+          {
+            action: 'compose-rollback',
+            instances: ['i-0123456789abcdef0'],
+            directory: '/opt/madef',
+            services: ['app'],
+            release: { git: 'commit' },
+          },
+        ],
+      },
     },
     {
       // Says "healthy" with memory at 91 %; the runbook wants it below 85 %.

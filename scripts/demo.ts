@@ -300,6 +300,56 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
   return true;
 }
 
+/** The failing monitor whose remediation step 3 shows. */
+const REMEDIATED_MONITOR = 'madef-degraded';
+/** `vigil remediate` reads three things from AWS at most; offline it answers at once. */
+const REMEDIATE_TIMEOUT_MS = 60_000;
+
+/**
+ * Step 3: what the failing monitor's alarm would do, `vigil remediate <monitor> --dry-run`. With no
+ * AWS credentials (they are removed from its environment, so a real account is never read) it says
+ * which guardrails it could not read and which rung it would start.
+ */
+async function remediateDemo(env: NodeJS.ProcessEnv): Promise<boolean> {
+  heading(`3. vigil remediate ${REMEDIATED_MONITOR} --dry-run --config ${DEMO_CONFIG}  (no AWS account)`);
+  const {
+    AWS_PROFILE: _profile,
+    AWS_ACCESS_KEY_ID: _key,
+    AWS_SECRET_ACCESS_KEY: _secret,
+    AWS_SESSION_TOKEN: _token,
+    ...rest
+  } = env;
+  const offline = {
+    ...rest,
+    AWS_SHARED_CREDENTIALS_FILE: join(ROOT, 'node_modules', '.vigil-demo-no-credentials'),
+    AWS_CONFIG_FILE: join(ROOT, 'node_modules', '.vigil-demo-no-config'),
+  };
+  let out = '';
+  const finished = await run(
+    process.execPath,
+    [join(ROOT, 'bin', 'vigil.mjs'), 'remediate', REMEDIATED_MONITOR, '--dry-run', '--config', DEMO_CONFIG],
+    {
+      env: offline,
+      timeoutMs: REMEDIATE_TIMEOUT_MS,
+      onStdout: (chunk) => {
+        out += chunk;
+        process.stdout.write(chunk);
+      },
+      onStderr: (chunk) => process.stderr.write(chunk),
+    },
+  );
+  if (finished.code !== 0 || !out.includes('it would start rung 1 of 2')) {
+    process.stderr.write(
+      `\n${style.red('✗')} vigil remediate ${describeExit(finished, REMEDIATE_TIMEOUT_MS)}; expected 0 and the rung it would start\n`,
+    );
+    return false;
+  }
+  say(
+    `\n${style.green('✓')} Deployed, its alarm starts that rung within the guardrails, verifies with the canary, and pages what it did.`,
+  );
+  return true;
+}
+
 async function demo(): Promise<number> {
   process.chdir(ROOT);
   if (!existsSync(join(ROOT, 'node_modules', 'aws-cdk'))) {
@@ -317,6 +367,7 @@ async function demo(): Promise<number> {
 
   if (!(await validateAndSynth(env))) return 1;
   if (!(await checkDemoApp(env))) return 1;
+  if (!(await remediateDemo(env))) return 1;
 
   heading('Next');
   say('  Put your own endpoints in vigil.config.ts, try them with `npx vigil check`,');
