@@ -454,7 +454,7 @@ describe.concurrent('vigil usage', () => {
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /^vigil: unknown command "deploy"; use one of "validate", "check", "cost", "mute", "unmute"\n\nUsage: vigil/,
+      /^vigil: unknown command "deploy"; use one of "validate", "check", "cost", "mute", "unmute", "remediate", "drill"\n\nUsage: vigil/,
     );
   });
 
