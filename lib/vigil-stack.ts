@@ -6,6 +6,7 @@ import type { VigilConfig } from './config/index.ts';
 import { CanaryFunction } from './constructs/canary-function.ts';
 import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
+import { DrDrills } from './constructs/dr-drills.ts';
 import type { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
 import type { HealthMonitor } from './constructs/health-monitor.ts';
 import type { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
@@ -102,6 +103,8 @@ export class VigilStack extends Stack {
   readonly pageBySeverity: AlarmActionStrategy;
   /** What the services' parts are built from (lib/service-parts.ts). */
   readonly context: ServiceContext;
+  /** DR drills: documents, scratch-only roles, schedules, the drill function; undefined without drills. */
+  readonly drills?: DrDrills;
   /** Self-healing: documents, roles, the remediator and its alarm actions; undefined when nothing remediates. */
   readonly remediation?: Remediation;
 
@@ -250,6 +253,16 @@ export class VigilStack extends Stack {
       }),
     );
     this.dashboards = dashboards;
+    if (config.drills.length > 0) {
+      this.drills = new DrDrills(this, 'Drills', {
+        config,
+        notifyTopics: this.notify.topics,
+        topicKey: this.paging.key,
+        deadLetterQueue: deadLetters.queue,
+        paging: pageBySeverity,
+        dashboards,
+      });
+    }
     Aspects.of(this).add(new AlarmCreationBatches());
   }
 }

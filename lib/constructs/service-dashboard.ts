@@ -1,7 +1,9 @@
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { dashboardName } from '../naming.ts';
+import { DRILL_DIMENSION, DrillMetricNames } from '../drills/catalog.ts';
+import type { Drill } from '../drills/model.ts';
+import { dashboardName, METRIC_NAMESPACE } from '../naming.ts';
 import type { GroupedServiceAlarm } from './grouped-service-alarm.ts';
 import type { HealthMonitor } from './health-monitor.ts';
 import type { RemediationDashboardRow } from './remediation.ts';
@@ -227,6 +229,66 @@ function monitorRow(health: HealthMonitor): cloudwatch.IWidget[] {
     case 'command':
       return [success];
   }
+}
+
+/**
+ * The DR drills row of a service's dashboard: per drill, pass or fail (`DrillSucceeded`), and RTO
+ * and RPO (`DrillRtoSeconds`, `DrillRpoSeconds`) against their targets, one datapoint a drill
+ * (published by the drill function when an execution ends), graphed by the day.
+ */
+export function drillRow(drills: readonly Drill[]): cloudwatch.IWidget[] {
+  if (drills.length === 0) return [];
+  const metric = (name: string, drill: string, statistic: string) =>
+    new cloudwatch.Metric({
+      namespace: METRIC_NAMESPACE,
+      metricName: name,
+      dimensionsMap: { [DRILL_DIMENSION]: drill },
+      statistic,
+      period: Duration.days(1),
+      label: drill,
+    });
+  const lines = drills.map(
+    (d) =>
+      `- **${d.name}** (${d.target.kind}, proves ${d.monitor}): ${d.schedule} ${d.timeZone}, RTO ${d.rtoMinutes} min, RPO ${d.rpoHours} h${d.gameDay ? ', game day' : ''}`,
+  );
+  return [
+    new cloudwatch.TextWidget({
+      markdown: ['### DR drills', ...lines].join('\n'),
+      width: 24,
+      height: Math.min(8, 2 + drills.length),
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'DR drills: passed (1) or failed (0)',
+      left: drills.map((d) => metric(DrillMetricNames.succeeded, d.name, cloudwatch.Stats.MINIMUM)),
+      leftYAxis: { min: 0, max: 1, showUnits: false },
+      width: 8,
+      height: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'DR drills: RTO (s), restore start to verified',
+      left: drills.map((d) => metric(DrillMetricNames.rtoSeconds, d.name, cloudwatch.Stats.MAXIMUM)),
+      leftAnnotations: drills.map((d) => ({
+        value: d.rtoMinutes * 60,
+        label: `${d.name} RTO ${d.rtoMinutes} min`,
+        color: cloudwatch.Color.RED,
+      })),
+      leftYAxis: { min: 0, showUnits: false },
+      width: 8,
+      height: 6,
+    }),
+    new cloudwatch.GraphWidget({
+      title: 'DR drills: RPO (s), drill start minus the newest data',
+      left: drills.map((d) => metric(DrillMetricNames.rpoSeconds, d.name, cloudwatch.Stats.MAXIMUM)),
+      leftAnnotations: drills.map((d) => ({
+        value: d.rpoHours * 3600,
+        label: `${d.name} RPO ${d.rpoHours} h`,
+        color: cloudwatch.Color.RED,
+      })),
+      leftYAxis: { min: 0, showUnits: false },
+      width: 8,
+      height: 6,
+    }),
+  ];
 }
 
 /**
