@@ -10,13 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config/index.ts';
+import { drillParameters } from '../../lib/drills/catalog.ts';
 import {
   DRILL_KINDS,
   type DrillKind,
   drillDocument,
   drillEnvironment,
   drillEnvironmentValue,
-  drillStartParameters,
 } from '../../lib/drills/documents/index.ts';
 import { type DrillFacts, parseDrillFacts } from '../../lib/drills/facts.ts';
 import { judgeDrill } from '../../lib/drills/judge.ts';
@@ -189,7 +189,7 @@ async function run(
 ): Promise<SimResult> {
   const drill = drillOf(kind);
   const params = Object.fromEntries(
-    Object.entries(drillStartParameters(drill)).map(([k, v]) =>
+    Object.entries(drillParameters(drill)).map(([k, v]) =>
       k === 'SecurityGroups' ? [k, v] : [k, v[0] as string],
     ),
   );

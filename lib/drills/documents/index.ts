@@ -1,12 +1,12 @@
 /**
  * The DR drill documents, one per kind (drills are bindings of a document to a drill's values),
- * and what binds a drill to its document: its Parameter Store environment and its start parameters.
+ * and what binds a drill to its document: its Parameter Store environment.
  * The Scheduler schedules (lib/constructs/dr-drills.ts) and `vigil drill run NAME` start a drill
- * with {@link drillStartParameters}.
+ * with `drillExecutionRequest` (lib/drills/catalog.ts), whose parameters these documents declare.
  */
 import type { AutomationDocument } from '../../ssm/automation.ts';
 import type { Drill, DrillTarget } from '../model.ts';
-import { restoreEnvironment, restoreTimeoutSeconds } from '../restore-script.ts';
+import { restoreEnvironment } from '../restore-script.ts';
 import type { DrillDocumentOptions } from './dump.ts';
 import { hostDumpDrillDocument } from './host-dump.ts';
 import { rdsSnapshotDrillDocument } from './rds-snapshot.ts';
@@ -30,11 +30,6 @@ export function drillDocument(kind: DrillKind, options: DrillDocumentOptions): A
     case 'host-dump':
       return hostDumpDrillDocument(options);
   }
-}
-
-/** Seconds Run Command gives a dump restore: the script's own deadline plus 5 minutes to clean up. */
-export function restoreExecutionTimeoutSeconds(drill: Drill): number {
-  return restoreTimeoutSeconds(drill) + 300;
 }
 
 function base64(text: string): string {
@@ -77,27 +72,4 @@ export function drillEnvironmentValue(drill: Drill): string {
     return `${name}=${value}`;
   });
   return base64(`${lines.join('\n')}\n`);
-}
-
-/** The StartAutomationExecution `Parameters` of a drill (every value a list, as the API takes them). */
-export function drillStartParameters(drill: Drill): Record<string, string[]> {
-  const t = drill.target;
-  switch (t.kind) {
-    case 'rds-snapshot':
-      return {
-        Drill: [drill.name],
-        SourceInstance: [t.sourceInstance],
-        InstanceClass: [t.instanceClass],
-        SubnetGroup: [t.subnetGroup],
-        SecurityGroups: [...t.securityGroups],
-        VerifyInstance: [t.verifyInstance],
-      };
-    case 's3-dump':
-    case 'host-dump':
-      return {
-        Drill: [drill.name],
-        InstanceId: [t.instance],
-        ExecutionTimeout: [String(restoreExecutionTimeoutSeconds(drill))],
-      };
-  }
 }
