@@ -346,7 +346,7 @@ describe('rds-snapshot drill document', () => {
     // Every RDS call names the scratch instance, never the source.
     expect(JSON.stringify(result.awsCalls)).not.toContain('"whatsapp-notif-db"');
     expect(calls()).toEqual([
-      'aws rds describe-db-snapshots --db-instance-identifier whatsapp-notif-db --query reverse(sort_by(DBSnapshots[?Status==`available`],&SnapshotCreateTime))[0].DBSnapshotIdentifier --output text',
+      'aws rds describe-db-snapshots --db-instance-identifier whatsapp-notif-db --snapshot-type automated --query reverse(sort_by(DBSnapshots[?Status==`available`],&SnapshotCreateTime))[0].DBSnapshotIdentifier --output text',
     ]);
     const env = readFileSync(join(bin, 'env.txt'), 'utf8');
     expect(env).toContain('VIGIL_PGHOST=vigil-drill-notif-rds.abc.eu-central-1.rds.amazonaws.com\n');

@@ -127,14 +127,14 @@ export function rdsSnapshotDrillDocument(options: DrillDocumentOptions): Automat
         name: 'FindSnapshot',
         action: 'aws:runCommand',
         description:
-          'The newest available snapshot of the source instance (Automation cannot sort; the AWS CLI can).',
+          'The newest available automated snapshot of the source instance (Automation cannot sort; the AWS CLI can); the role may restore only those.',
         inputs: {
           DocumentName: 'AWS-RunShellScript',
           InstanceIds: ['{{ VerifyInstance }}'],
           Parameters: {
             commands: [
               'vigil_err=$(mktemp) || exit 2',
-              'vigil_snapshot=$(aws rds describe-db-snapshots --db-instance-identifier \'{{ SourceInstance }}\' --query \'reverse(sort_by(DBSnapshots[?Status==`available`],&SnapshotCreateTime))[0].DBSnapshotIdentifier\' --output text 2> "$vigil_err") || { cat "$vigil_err" >&2; exit 1; }',
+              'vigil_snapshot=$(aws rds describe-db-snapshots --db-instance-identifier \'{{ SourceInstance }}\' --snapshot-type automated --query \'reverse(sort_by(DBSnapshots[?Status==`available`],&SnapshotCreateTime))[0].DBSnapshotIdentifier\' --output text 2> "$vigil_err") || { cat "$vigil_err" >&2; exit 1; }',
               'rm -f "$vigil_err"',
               'case "$vigil_snapshot" in',
               "  '' | None) echo 'no available snapshot of {{ SourceInstance }}' >&2; exit 1 ;;",
