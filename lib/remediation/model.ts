@@ -69,7 +69,11 @@ export type RemediationStep =
       readonly healthyTimeoutSeconds: number;
       readonly release: ReleaseSource;
     }
-  | { readonly action: 'container-restart'; readonly instances: readonly string[]; readonly container: string }
+  | {
+      readonly action: 'container-restart';
+      readonly instances: readonly string[];
+      readonly container: string;
+    }
   | {
       readonly action: 'container-rollback';
       readonly instances: readonly string[];

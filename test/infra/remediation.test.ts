@@ -422,9 +422,27 @@ describe('dashboards', () => {
     expect(ladderSummary(worker)).toMatch(/^restart compose worker on mi-0123456789abcdef0; cooldown 30 min/);
     const runs = widgets.find((w) => w.properties.title === 'madef: remediation runs (per hour)');
     expect(runs?.properties.metrics).toEqual([
-      ['Vigil', 'RemediationStarted', 'Service', 'madef', { label: 'RemediationStarted', period: 3600, stat: 'Sum' }],
-      ['Vigil', 'RemediationSucceeded', 'Service', 'madef', { label: 'RemediationSucceeded', period: 3600, stat: 'Sum' }],
-      ['Vigil', 'RemediationFailed', 'Service', 'madef', { label: 'RemediationFailed', period: 3600, stat: 'Sum' }],
+      [
+        'Vigil',
+        'RemediationStarted',
+        'Service',
+        'madef',
+        { label: 'RemediationStarted', period: 3600, stat: 'Sum' },
+      ],
+      [
+        'Vigil',
+        'RemediationSucceeded',
+        'Service',
+        'madef',
+        { label: 'RemediationSucceeded', period: 3600, stat: 'Sum' },
+      ],
+      [
+        'Vigil',
+        'RemediationFailed',
+        'Service',
+        'madef',
+        { label: 'RemediationFailed', period: 3600, stat: 'Sum' },
+      ],
     ]);
     const healthy = widgets.find(
       (w) => w.properties.title === 'madef: alarm to healthy (s, slowest run per hour)',
