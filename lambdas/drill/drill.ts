@@ -41,6 +41,7 @@ import {
 } from '../../lib/drills/report.ts';
 import { executionTargetTagKey } from '../../lib/naming.ts';
 import type { AwsClients } from '../shared/aws.ts';
+import { publishPage } from '../shared/publish-page.ts';
 import type { DrillEnv } from './env.ts';
 import {
   type AutomationStatusEvent,
@@ -363,21 +364,7 @@ async function gameDay(name: string, deps: DrillDeps): Promise<DrillResult> {
 
 async function publish(page: DrillPage, deps: DrillDeps): Promise<PublishedDrillPage> {
   const topicArn = deps.env.notifyTopic(page.severity);
-  const { sdk, client } = await deps.aws.sns();
-  await client.send(
-    new sdk.PublishCommand({
-      TopicArn: topicArn,
-      Subject: page.subject,
-      // As the pager does: email subscribers read `email`, SMS `sms`, any other protocol `default`.
-      MessageStructure: 'json',
-      Message: JSON.stringify({ default: page.email, email: page.email, sms: page.sms }),
-      MessageAttributes: {
-        incident_key: { DataType: 'String', StringValue: page.incidentKey },
-        severity: { DataType: 'String', StringValue: page.severity },
-        state: { DataType: 'String', StringValue: page.state },
-      },
-    }),
-  );
+  await publishPage(deps.aws.sns, topicArn, page);
   deps.logger.info('drill page published', { incidentKey: page.incidentKey, state: page.state, topicArn });
   return { ...page, topicArn };
 }

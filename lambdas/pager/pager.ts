@@ -15,6 +15,7 @@ import type { DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { heartbeatAlarmName, muteRuleName, projectPrefix } from '../../lib/naming.ts';
 import type { PagerCatalog } from '../../lib/paging/catalog.ts';
 import type { AwsClients } from '../shared/aws.ts';
+import { publishPage } from '../shared/publish-page.ts';
 import { pageCompositeOf, serviceSiblings } from './catalog.ts';
 import type { PagerEnv } from './env.ts';
 import {
@@ -387,21 +388,7 @@ async function publish(request: PageRequest, deps: PagerDeps): Promise<Published
   const dashboardUrl = dashboardOf(catalog, service, deps);
   const page = formatPage(request, { catalog, now: deps.now(), ...(dashboardUrl && { dashboardUrl }) });
   const topicArn = deps.env.notifyTopic(page.severity);
-  const { sdk, client } = await deps.aws.sns();
-  await client.send(
-    new sdk.PublishCommand({
-      TopicArn: topicArn,
-      Subject: page.subject,
-      // Email subscribers read `email`, SMS subscribers `sms`, any other protocol `default`.
-      MessageStructure: 'json',
-      Message: JSON.stringify({ default: page.email, email: page.email, sms: page.sms }),
-      MessageAttributes: {
-        incident_key: { DataType: 'String', StringValue: page.incidentKey },
-        severity: { DataType: 'String', StringValue: page.severity },
-        state: { DataType: 'String', StringValue: page.state },
-      },
-    }),
-  );
+  await publishPage(deps.aws.sns, topicArn, page);
   deps.logger.info('page published', {
     alarm: request.alarm.name,
     incidentKey: page.incidentKey,

@@ -27,6 +27,7 @@ import type { Remediation, RemediationStep } from '../../lib/remediation/model.t
 import { documentParameters } from '../../lib/remediation/parameters.ts';
 import { openWindow } from '../pager/mute-schedule.ts';
 import type { AwsClients, DeployClients } from '../shared/aws.ts';
+import { publishPage } from '../shared/publish-page.ts';
 import { isTokenAlreadyUsed, remediationClientToken } from './client-token.ts';
 import { deployTimeOf } from './deploy-time.ts';
 import type { RemediatorEnv } from './env.ts';
@@ -548,21 +549,7 @@ async function publish(
 ): Promise<PublishedRemediationPage> {
   const page = formatRemediationPage(request);
   const topicArn = deps.env.notifyTopic(page.severity);
-  const { sdk, client } = await deps.aws.sns();
-  await client.send(
-    new sdk.PublishCommand({
-      TopicArn: topicArn,
-      Subject: page.subject,
-      // Email subscribers read `email`, SMS subscribers `sms`, any other protocol `default`.
-      MessageStructure: 'json',
-      Message: JSON.stringify({ default: page.email, email: page.email, sms: page.sms }),
-      MessageAttributes: {
-        incident_key: { DataType: 'String', StringValue: page.incidentKey },
-        severity: { DataType: 'String', StringValue: page.severity },
-        state: { DataType: 'String', StringValue: page.state },
-      },
-    }),
-  );
+  await publishPage(deps.aws.sns, topicArn, page);
   deps.logger.info('remediation page published', { kind: request.kind, severity: page.severity, topicArn });
   return { ...page, topicArn };
 }
