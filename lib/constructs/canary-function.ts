@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -12,6 +12,7 @@ import type { AccessGrant } from '../monitors/aws-access.ts';
 import { invocationDeadlineMs } from '../monitors/monitor-traits.ts';
 import { METRIC_NAMESPACE } from '../naming.ts';
 import { HouseFunction, wildcardFinding } from './house-function.ts';
+import { grantSecretRead } from './secret-read.ts';
 
 /** The canary's handler: middy wiring around the check engine. */
 export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
@@ -98,64 +99,12 @@ export class CanaryFunction extends HouseFunction {
    * empty list.
    */
   grantSecretRead(refs: readonly SecretRef[]): void {
-    const stack = Stack.of(this);
-    const parameters = unique(refs.flatMap((r) => ('ssmParameter' in r ? [r.ssmParameter] : [])));
-    const secrets = unique(refs.flatMap((r) => ('secretsManager' in r ? [r.secretsManager] : [])));
-
-    if (parameters.length > 0) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadHeaderParameters',
-          actions: ['ssm:GetParameter'],
-          resources: parameters.map((name) =>
-            stack.formatArn({
-              service: 'ssm',
-              resource: 'parameter',
-              // Parameter names start with "/", which the ARN's "parameter/" already supplies.
-              resourceName: name.replace(/^\//, ''),
-              arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-            }),
-          ),
-        }),
-      );
-    }
-    if (secrets.length > 0) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'ReadHeaderSecrets',
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: secrets.map((nameOrArn) =>
-            nameOrArn.startsWith('arn:')
-              ? nameOrArn
-              : stack.formatArn({
-                  service: 'secretsmanager',
-                  resource: 'secret',
-                  resourceName: `${nameOrArn}-??????`,
-                  arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-                }),
-          ),
-        }),
-      );
-    }
-    if (parameters.length > 0 || secrets.length > 0) {
-      const via = [
-        ...(parameters.length > 0 ? [`ssm.${Aws.REGION}.amazonaws.com`] : []),
-        ...(secrets.length > 0 ? [`secretsmanager.${Aws.REGION}.amazonaws.com`] : []),
-      ];
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'DecryptHeaderSecrets',
-          actions: ['kms:Decrypt'],
-          resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-          conditions: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0] : via } },
-        }),
-      );
-      Validations.of(this.role).acknowledge({
-        id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
-        reason:
-          'The keys encrypting the named SecureStrings and secrets are chosen by whoever created them, so the key is a wildcard; kms:Decrypt is limited to calls made through SSM / Secrets Manager (kms:ViaService), which themselves only serve the named parameters and secrets.',
-      });
-    }
+    grantSecretRead(this.role, refs, {
+      parameters: 'ReadHeaderParameters',
+      secrets: 'ReadHeaderSecrets',
+      decrypt: 'DecryptHeaderSecrets',
+      what: 'the named SecureStrings and secrets',
+    });
   }
 
   /**
@@ -206,8 +155,4 @@ export class CanaryFunction extends HouseFunction {
       });
     }
   }
-}
-
-function unique(values: readonly string[]): string[] {
-  return [...new Set(values)].sort();
 }

@@ -12,7 +12,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SEVERITIES, type SecretRef, type Severity } from '../config/index.ts';
+import { SEVERITIES, type Severity } from '../config/index.ts';
 import {
   METRIC_NAMESPACE,
   muteRuleName,
@@ -42,6 +42,7 @@ import {
 import { VERIFY_ROLE_ACTIONS } from '../ssm/verify-steps.ts';
 import { AutomationDocument } from './automation-document.ts';
 import { HouseFunction, wildcardFinding } from './house-function.ts';
+import { grantSecretRead } from './secret-read.ts';
 
 /** The remediator's handler: middy wiring around the guardrails and the ladder. */
 export const REMEDIATOR_ENTRY = fileURLToPath(
@@ -163,9 +164,15 @@ export class Remediation extends Construct {
         retryAttempts: 0,
         maxEventAge: Duration.minutes(1),
       });
-      grantTokenRead(
+      grantSecretRead(
         webhook.role,
         webhookSteps.flatMap((s) => (s.token ? [s.token] : [])),
+        {
+          parameters: 'ReadTokenParameters',
+          secrets: 'ReadTokenSecrets',
+          decrypt: 'DecryptTokens',
+          what: 'the named tokens',
+        },
       );
       this.webhook = webhook;
     }
@@ -497,69 +504,6 @@ function vigilAlarmsArn(stack: Stack, project: string): string {
     resource: 'alarm',
     resourceName: `${projectPrefix(project)}*`,
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
-}
-
-/**
- * Lets a role read exactly the named webhook tokens, as the canary reads its header secrets:
- * `ssm:GetParameter` on each parameter, `secretsmanager:GetSecretValue` on each secret (a name
- * matches its ARN's random suffix), `kms:Decrypt` only through those two services.
- */
-function grantTokenRead(role: iam.Role, refs: readonly SecretRef[]): void {
-  const stack = Stack.of(role);
-  const parameters = unique(refs.flatMap((r) => ('ssmParameter' in r ? [r.ssmParameter] : [])));
-  const secrets = unique(refs.flatMap((r) => ('secretsManager' in r ? [r.secretsManager] : [])));
-  if (parameters.length > 0) {
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTokenParameters',
-        actions: ['ssm:GetParameter'],
-        resources: parameters.map((name) =>
-          stack.formatArn({
-            service: 'ssm',
-            resource: 'parameter',
-            resourceName: name.replace(/^\//, ''),
-            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
-          }),
-        ),
-      }),
-    );
-  }
-  if (secrets.length > 0) {
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadTokenSecrets',
-        actions: ['secretsmanager:GetSecretValue'],
-        resources: secrets.map((nameOrArn) =>
-          nameOrArn.startsWith('arn:')
-            ? nameOrArn
-            : stack.formatArn({
-                service: 'secretsmanager',
-                resource: 'secret',
-                resourceName: `${nameOrArn}-??????`,
-                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-              }),
-        ),
-      }),
-    );
-  }
-  if (parameters.length === 0 && secrets.length === 0) return;
-  const via = [
-    ...(parameters.length > 0 ? [`ssm.${Aws.REGION}.amazonaws.com`] : []),
-    ...(secrets.length > 0 ? [`secretsmanager.${Aws.REGION}.amazonaws.com`] : []),
-  ];
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      sid: 'DecryptTokens',
-      actions: ['kms:Decrypt'],
-      resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
-      conditions: { StringEquals: { 'kms:ViaService': via.length === 1 ? via[0] : via } },
-    }),
-  );
-  Validations.of(role).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*]',
-    reason:
-      'The keys encrypting the named tokens are chosen by whoever created them, so the key is a wildcard; kms:Decrypt is limited to calls made through SSM / Secrets Manager (kms:ViaService), which only serve the named parameter and secrets.',
   });
 }
 
