@@ -18,6 +18,10 @@ const MEASUREMENT_UNITS: Record<MeasurementName, (typeof MetricUnit)[keyof typeo
   BackupAgeSeconds: MetricUnit.Seconds,
   BackupSizeBytes: MetricUnit.Bytes,
   BackupCount: MetricUnit.Count,
+  CertificateDaysLeft: MetricUnit.Count,
+  DiskUsedPercent: MetricUnit.Percent,
+  DiskFreeBytes: MetricUnit.Bytes,
+  InodesUsedPercent: MetricUnit.Percent,
 };
 
 /** Components whose health the monitor asked to publish as metrics. */

@@ -343,6 +343,36 @@ export const timeoutMsSchema = z
     z.lte(60_000, 'must be at most 60000 ms (60 s); a health check slower than that is an outage'),
   );
 
+/** Days before a certificate's expiry to warn at, and to fail the check at: a team's usual 14 and 7. */
+export const DEFAULT_CERT_WARN_DAYS = 14;
+export const DEFAULT_CERT_MIN_DAYS = 7;
+
+/** Certificate expiry rules of an HTTPS monitor (the leaf and every certificate of its chain). */
+export const certificateSchema = z
+  .strictObject({
+    /** Fewer days left than this: a warning in the check's detail and, with warningAlarm, a page. @default 14 */
+    warnDays: z.optional(int(1, 365, ' days')),
+    /** Fewer days left than this fails the check as `certificate_expiring`. @default 7 */
+    minDays: z.optional(int(0, 365, ' days')),
+    /** A second alarm on `CertificateDaysLeft < warnDays`, paging `warningSeverity` (full tier). @default false */
+    warningAlarm: z.optional(z.boolean()),
+    /** Severity of the warning alarm. @default "P3" */
+    warningSeverity: z.optional(severitySchema),
+  })
+  .check(
+    z.superRefine((c, ctx) => {
+      const warn = c.warnDays ?? DEFAULT_CERT_WARN_DAYS;
+      const min = c.minDays ?? DEFAULT_CERT_MIN_DAYS;
+      if (min >= warn) {
+        fail(
+          ctx,
+          `${min} is not below warnDays (${warn}); the warning must come first, e.g. { warnDays: ${Math.max(min + 7, 14)}, minDays: ${min} }`,
+          [c.minDays !== undefined ? 'minDays' : 'warnDays'],
+        );
+      }
+    }),
+  );
+
 export const httpMonitorSchema = z.strictObject({
   ...monitorBase,
   kind: z.literal('http'),
@@ -370,6 +400,11 @@ export const httpMonitorSchema = z.strictObject({
    * `true` for every component, or the names to publish. Each metric costs $0.30 a month. @default false
    */
   componentMetrics: z.optional(z.union([z.boolean(), z.array(z.string().check(z.minLength(1)))])),
+  /**
+   * TLS certificate expiry, for https:// URLs: read from the handshake the check already makes.
+   * `false` turns it off. @default { warnDays: 14, minDays: 7 }, no warning alarm
+   */
+  certificate: z.optional(z.union([z.literal(false), certificateSchema])),
 });
 export type HttpMonitorInput = z.input<typeof httpMonitorSchema>;
 

@@ -8,6 +8,8 @@ import {
   type Assertion,
   type BackupMonitorInput,
   DEFAULT_ALARM,
+  DEFAULT_CERT_MIN_DAYS,
+  DEFAULT_CERT_WARN_DAYS,
   DEFAULT_INVOCATION,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
@@ -72,6 +74,22 @@ export interface HttpMonitor extends ResolvedMonitorBase {
    * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 3 of 3.
    */
   readonly fast: boolean;
+  /**
+   * Certificate expiry rules; set for https:// URLs unless `certificate: false`, absent for http://
+   * (there is no certificate to read).
+   */
+  readonly certificate?: CertificateRules;
+}
+
+/** Certificate expiry of an https:// monitor, defaults applied. */
+export interface CertificateRules {
+  /** Fewer days left than this: a warning in the check's detail (and the warning alarm, if on). */
+  readonly warnDays: number;
+  /** Fewer days left than this fails the check as `certificate_expiring`. */
+  readonly minDays: number;
+  /** A second alarm on `CertificateDaysLeft < warnDays` (full tier: the metric exists only there). */
+  readonly warningAlarm: boolean;
+  readonly warningSeverity: Severity;
 }
 
 /** An HTTP JSON endpoint read by a queue or backup monitor. */
@@ -199,6 +217,15 @@ export function resolveMonitor(
         assertions: m.assertions ?? [],
         componentMetrics: m.componentMetrics ?? false,
         fast,
+        ...(m.certificate !== false &&
+          m.url.startsWith('https:') && {
+            certificate: {
+              warnDays: m.certificate?.warnDays ?? DEFAULT_CERT_WARN_DAYS,
+              minDays: m.certificate?.minDays ?? DEFAULT_CERT_MIN_DAYS,
+              warningAlarm: m.certificate?.warningAlarm ?? false,
+              warningSeverity: m.certificate?.warningSeverity ?? DEFAULT_WARNING_SEVERITY,
+            },
+          }),
       };
     }
     case 'queue':

@@ -12,7 +12,9 @@
  *   2. `timeout` / `connection_reset` / `too_large` - the body did not arrive whole, or is over the cap;
  *   3. `bad_json` - assertions exist but the body is not JSON;
  *   4. `assertion_failed` - every failed assertion, in config order;
- *   5. `slow` - a correct answer that took longer than `maxLatencyMs`; last because a wrong answer is
+ *   5. `certificate_expiring` - (https, `certificate` rules) the leaf or a certificate of its chain
+ *      has fewer than `minDays` left; under `warnDays` the check passes with a warning as its detail;
+ *   6. `slow` - a correct answer that took longer than `maxLatencyMs`; last because a wrong answer is
  *      worse news than a slow right one.
  * Components from a health document are attached whenever the body was read and parsed, pass or fail
  * (a 503's body is where "database: error" lives).
@@ -31,6 +33,7 @@ import {
   STATUS_CODES,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { rootCertificates, type TLSSocket } from 'node:tls';
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
@@ -38,6 +41,13 @@ import {
 } from '../../../lib/config/monitor-schema.ts';
 import type { HttpMonitor, JsonEndpoint } from '../../../lib/config/resolve.ts';
 import { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
+import {
+  type CertificateExpiry,
+  type ChainCertificate,
+  certificateExpiry,
+  chainOf,
+  judgeCertificate,
+} from './certificate.ts';
 import { extractComponents } from './health-document.ts';
 import type { CheckFailure, CheckResult, CheckSuccess, ComponentStatus, ReasonCode } from './result.ts';
 
@@ -57,6 +67,11 @@ export interface HttpCheckDeps {
    * @default `Date.now()` for `checkedAt` and the monotonic `performance.now()` for durations
    */
   now?: () => number;
+  /**
+   * Certificate authorities to trust besides Node's bundled roots, PEM: the tests' own CA and the
+   * demo's self-signed certificate. Production checks leave it unset.
+   */
+  ca?: readonly string[];
 }
 
 // One agent per protocol for the whole process, keep-alive off: every check opens a fresh connection
@@ -183,6 +198,8 @@ interface HopLimits {
   readonly keepBody: (headers: IncomingHttpHeaders) => boolean;
   /** Whether a status is the expected one; a wrong status with a body we would not keep ends the read. */
   readonly statusOk: (statusCode: number) => boolean;
+  /** The https agent: the shared one, or one trusting `deps.ca` too. */
+  readonly httpsAgent: HttpsAgent;
 }
 
 /** An HTTP answer: its headers always, its body as far as it came. */
@@ -201,6 +218,8 @@ interface Answer {
   declaredBytes?: number;
   bodyEnd: 'complete' | 'skipped' | 'too_large' | 'timeout' | 'error';
   bodyError?: unknown;
+  /** The verified chain served on this connection (https only), leaf first. */
+  chain?: readonly ChainCertificate[];
 }
 
 type HopOutcome =
@@ -265,6 +284,10 @@ function sendOnce(hop: Hop, limits: HopLimits): Promise<HopOutcome> {
         bodyBytes: 0,
         bodyEnd: 'complete',
       };
+      // The handshake is over and verified by now: its chain is what the expiry check reads.
+      const socket = res.socket as TLSSocket | null;
+      if (typeof socket?.getPeerCertificate === 'function')
+        a.chain = chainOf(socket.getPeerCertificate(true));
       answer = a;
       res.on('error', bodyFailed);
       const location = res.headers.location;
@@ -320,7 +343,7 @@ function sendOnce(hop: Hop, limits: HopLimits): Promise<HopOutcome> {
         path: `${url.pathname}${url.search}`,
         method: hop.method,
         headers: hop.headers,
-        agent: https ? httpsAgent : httpAgent,
+        agent: https ? limits.httpsAgent : httpAgent,
       };
       req = (https ? httpsRequest : httpRequest)(options, (res) => {
         try {
@@ -486,7 +509,8 @@ type HttpRequestSpec = Pick<
   | 'expectStatus'
   | 'maxLatencyMs'
   | 'assertions'
->;
+> &
+  Partial<Pick<HttpMonitor, 'certificate'>>;
 
 /** How a caller other than {@link runHttpCheck} uses the engine. */
 interface ExchangeOptions {
@@ -507,6 +531,8 @@ interface Progress {
   finalUrl?: string;
   components?: readonly ComponentStatus[];
   overallStatus?: string;
+  /** The earliest expiry among the https hops' chains (redirects included). */
+  certificate?: CertificateExpiry;
 }
 
 /**
@@ -614,8 +640,15 @@ async function exchange(
     ...(progress.finalUrl !== undefined && { finalUrl: progress.finalUrl }),
     ...(progress.components !== undefined && { components: progress.components }),
     ...(progress.overallStatus !== undefined && { overallStatus: progress.overallStatus }),
+    ...(progress.certificate !== undefined && {
+      measurements: { CertificateDaysLeft: progress.certificate.earliest.daysLeft },
+    }),
   });
-  const pass = (): CheckSuccess => ({ ...base(), ok: true });
+  const pass = (detail?: string): CheckSuccess => ({
+    ...base(),
+    ok: true,
+    ...(detail !== undefined && { detail }),
+  });
   const fail = (
     reason: ReasonCode,
     detail: string,
@@ -649,6 +682,9 @@ async function exchange(
       followRedirects: monitor.maxRedirects > 0,
       keepBody: (h) => wantJson || isJsonMediaType(mediaType(h)),
       statusOk,
+      httpsAgent: deps.ca?.length
+        ? new HttpsAgent({ keepAlive: false, maxCachedSessions: 0, ca: [...rootCertificates, ...deps.ca] })
+        : httpsAgent,
     };
     let hop: Hop = { url, method: monitor.method, headers: built.headers, body: monitor.body };
     // Keyed by method too: POST /form -> 303 -> GET /form is not a loop.
@@ -680,6 +716,16 @@ async function exchange(
       const answer = outcome.answer;
       progress.statusCode = answer.statusCode;
       progress.latencyMs = answer.latencyMs;
+      if (monitor.certificate && answer.chain) {
+        // Only "now" comes from the clock; the days left are the certificates' own dates.
+        const expiry = certificateExpiry(hop.url.hostname, answer.chain, deps.now ? clock() : Date.now());
+        if (
+          expiry &&
+          (!progress.certificate || expiry.earliest.validTo < progress.certificate.earliest.validTo)
+        ) {
+          progress.certificate = expiry;
+        }
+      }
 
       if (answer.redirectTo !== undefined) {
         const from = `${statusText(answer)} to ${answer.redirectTo}`;
@@ -788,12 +834,19 @@ async function exchange(
       }
     }
 
+    const cert =
+      monitor.certificate && progress.certificate
+        ? judgeCertificate(progress.certificate, monitor.certificate)
+        : undefined;
+    if (cert?.level === 'fail') return fail('certificate_expiring', cert.detail);
+
     const latency = Math.round(answer.latencyMs);
     if (monitor.maxLatencyMs !== undefined && latency > monitor.maxLatencyMs) {
       return fail('slow', `answered in ${latency} ms, over the ${monitor.maxLatencyMs} ms limit`);
     }
     if (parsed?.ok) options.onJson?.(parsed.value);
-    return pass();
+    // A warning rides on a pass: `vigil check` prints it, and the pager's email quotes the last check.
+    return pass(cert?.level === 'warn' ? cert.detail : undefined);
   }
 }
 

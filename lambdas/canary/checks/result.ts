@@ -22,6 +22,8 @@ export const REASON_CODES = [
   'secret_unavailable',
   /** Anything else a network stack can throw (EHOSTUNREACH, a protocol error...). */
   'network',
+  /** A valid certificate (leaf or chain) with fewer days left than the monitor's `certificate.minDays`. */
+  'certificate_expiring',
   // Queues
   /** More visible messages than the monitor's maxDepth. */
   'queue_depth',
@@ -49,6 +51,13 @@ export const REASON_CODES = [
   'command_timeout',
   /** The instance is not connected to Systems Manager (stopped, agent down, no route). */
   'instance_not_connected',
+  // Disk space on a host (the `disk` aspect, over Run Command)
+  /** The filesystem holding the path is fuller than `disk.maxUsedPercent`. */
+  'disk_full',
+  /** The filesystem holding the path has used more inodes than `disk.maxInodesUsedPercent`. */
+  'inodes_full',
+  /** The path the disk aspect watches does not exist on the host (not "0 % used"). */
+  'disk_path_missing',
   // AWS APIs
   /** The queue, bucket, snapshot source or vault does not exist. */
   'not_found',
@@ -119,6 +128,10 @@ export const MEASUREMENTS = [
   'BackupAgeSeconds',
   'BackupSizeBytes',
   'BackupCount',
+  'CertificateDaysLeft',
+  'DiskUsedPercent',
+  'DiskFreeBytes',
+  'InodesUsedPercent',
 ] as const;
 export type MeasurementName = (typeof MEASUREMENTS)[number];
 
@@ -130,6 +143,12 @@ export const MEASUREMENT_METRICS: readonly MeasurementName[] = [
   'BackupAgeSeconds',
   'BackupSizeBytes',
   'BackupCount',
+  // Only measured where asked: https:// monitors (days left of the earliest-expiring certificate)
+  // and monitors with a `disk` aspect.
+  'CertificateDaysLeft',
+  'DiskUsedPercent',
+  'DiskFreeBytes',
+  'InodesUsedPercent',
 ];
 
 export interface CheckSuccess extends ResultBase {
