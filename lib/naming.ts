@@ -139,3 +139,16 @@ export function executionTargetTagKey(targetId: string): string {
 export const EXECUTION_MONITOR_TAG = 'vigil:monitor';
 /** Tag key naming the drill of a drill execution (value: the drill's name). */
 export const EXECUTION_DRILL_TAG = 'vigil:drill-name';
+
+/**
+ * The alarm that pages when the drill sweep stopped answering for a drill (no `DrillOverdue`
+ * datapoint in a day): the sweep pages a missed drill itself, this pages when nothing watches it.
+ */
+export function drillSweepAlarmName(project: string, drill: string): string {
+  return `vigil-${project}-drill-${drill}-unwatched`;
+}
+
+/** The pager catalog's monitor entry of a drill's sweep alarm: `drill:<name>` cannot be a monitor's name. */
+export function drillCatalogMonitorName(drill: string): string {
+  return `drill:${drill}`;
+}

@@ -183,6 +183,7 @@ export class VigilStack extends Stack {
     const catalog = withInfraAlarms(buildPagerCatalog(config), {
       groupedServices: this.plan.grouped,
       ...(config.heartbeat && { heartbeat: { severity: config.heartbeat.severity } }),
+      drills: config.drills,
     });
     this.pager = new Pager(this, 'Pager', {
       project,

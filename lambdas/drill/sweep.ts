@@ -10,9 +10,9 @@
  * once, not on every sweep.
  *
  * How late a miss is paged, at worst: the grace ({@link DRILL_GRACE_MINUTES}, 2 h) plus the sweep
- * period plus the minutes into its hour the sweep runs. Swept daily, a drill due just after a sweep's
- * window closed is paged up to 2 h + 24 h + 59 min after its due time; swept hourly
- * (`{ op: 'sweep', everyHours: 1 }`), at most 2 h + 1 h + 59 min, inside the issue's bar of a day.
+ * period plus the minutes into its hour the sweep runs. The stack sweeps every 6 hours
+ * (lib/constructs/dr-drills.ts SWEEP_SCHEDULE), so a miss is paged at most 2 h + 6 h + 59 min after its
+ * due time, inside the issue's bar of a day; swept daily it could be 2 h + 24 h + 59 min, over it.
  * Pure: the clock is a parameter.
  */
 

@@ -29,7 +29,7 @@ import {
   SCRATCH_INSTANCE_PREFIX,
 } from '../drills/documents/index.ts';
 import { DRILL_TAG_KEY, type Drill } from '../drills/model.ts';
-import { drillDocumentName, METRIC_NAMESPACE } from '../naming.ts';
+import { drillDocumentName, drillSweepAlarmName, METRIC_NAMESPACE } from '../naming.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
 import { AutomationDocument } from './automation-document.ts';
 import { HouseFunction, wildcardFinding } from './house-function.ts';
@@ -42,15 +42,12 @@ export const DRILL_ENTRY = fileURLToPath(new URL('../../lambdas/drill/handler.ts
 export const START_AUTOMATION_TARGET = 'arn:aws:scheduler:::aws-sdk:ssm:startAutomationExecution';
 
 /** When the daily "did not run" sweep runs (UTC): after the runbooks' Sunday 02:00-04:00 window. */
-export const SWEEP_SCHEDULE = 'cron(0 6 * * ? *)';
+export const SWEEP_SCHEDULE = 'cron(0 0/6 * * ? *)';
+/** Hours between sweeps: {@link SWEEP_SCHEDULE}'s period, which each sweep's window must match. */
+export const SWEEP_EVERY_HOURS = 6;
 
 /** Automation statuses that end an execution: the drill's report is written then. */
 const TERMINAL_STATUSES = ['Success', 'Failed', 'TimedOut', 'Cancelled', 'CompletedWithFailure'];
-
-/** The alarm that pages when a drill did not run when due (or the sweep stopped). */
-export function drillOverdueAlarmName(project: string, drill: string): string {
-  return `vigil-${project}-drill-${drill}-overdue`;
-}
 
 /** Properties of {@link DrDrills}. */
 export interface DrDrillsProps {
@@ -62,7 +59,7 @@ export interface DrDrillsProps {
   readonly topicKey: kms.IKey;
   /** Receives schedule deliveries and function invocations that failed after their retries. */
   readonly deadLetterQueue: sqs.IQueue;
-  /** Who an overdue alarm pages (the raw topic of the drill's severity). */
+  /** Who a drill's sweep alarm pages (the raw topic of the drill's severity). */
   readonly paging: AlarmActionStrategy;
   /**
    * The services' dashboards, by service: each gets a DR drills row for its drills.
@@ -90,8 +87,9 @@ export interface DrDrillsProps {
  *   starting the document with the drill's tags (the universal StartAutomationExecution target);
  *   a game-day schedule per game-day drill;
  * - the drill function (judge, report, sweep, game day) with the catalog beside its bundle, a rule
- *   sending it every drill execution that ended, a daily sweep, and per drill an alarm on
- *   `DrillOverdue` (missing data breaching: a sweep that stopped running pages too).
+ *   sending it every drill execution that ended, a sweep every 6 hours (which pages a drill that did
+ *   not run when due), and per drill an alarm that pages when the sweep published nothing for it in
+ *   a day (the sweep's own watcher: SampleCount of `DrillOverdue`, missing data breaching).
  */
 export class DrDrills extends Construct {
   /** The drill function. */
@@ -104,8 +102,8 @@ export class DrDrills extends Construct {
   readonly group: scheduler.ScheduleGroup;
   /** The role the schedules start drills (and invoke the function) with. */
   readonly schedulerRole: iam.Role;
-  /** One "did not run" alarm per drill, by drill name. */
-  readonly overdueAlarms: ReadonlyMap<string, cloudwatch.Alarm>;
+  /** One sweep watcher alarm per drill ("nothing watches this drill"), by drill name. */
+  readonly sweepAlarms: ReadonlyMap<string, cloudwatch.Alarm>;
   /** The rule sending finished drill executions to the function. */
   readonly statusRule: events.Rule;
 
@@ -302,7 +300,7 @@ export class DrDrills extends Construct {
       target: {
         arn: this.function.lambda.functionArn,
         roleArn: this.schedulerRole.roleArn,
-        input: JSON.stringify({ op: 'sweep', everyHours: 24 }),
+        input: JSON.stringify({ op: 'sweep', everyHours: SWEEP_EVERY_HOURS }),
         retryPolicy,
         deadLetterConfig,
       },
@@ -330,21 +328,23 @@ export class DrDrills extends Construct {
 
     const overdue = new Map<string, cloudwatch.Alarm>();
     for (const drill of config.drills) {
+      // The sweep pages a missed drill itself, at once and with the details. This alarm is the
+      // watcher of the sweep: it publishes DrillOverdue for every drill on every run, so a day
+      // without a datapoint means nothing is watching the drill any more.
       const alarm = new cloudwatch.Alarm(this, `Overdue-${drill.name}`, {
-        alarmName: drillOverdueAlarmName(project, drill.name),
-        alarmDescription: `DR drill ${drill.name} did not run when due (${drill.schedule} ${drill.timeZone}), or the daily drill sweep stopped running.`,
-        metric: this.metricOverdue(drill.name),
+        alarmName: drillSweepAlarmName(project, drill.name),
+        alarmDescription: `The DR drill sweep published nothing for drill ${drill.name} in a day: whether it runs when due (${drill.schedule} ${drill.timeZone}) is no longer watched. Check the drill function's log group and its sweep schedule.`,
+        metric: this.metricOverdue(drill.name).with({ statistic: cloudwatch.Stats.SAMPLE_COUNT }),
         threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
-        // The sweep publishes 0 or 1 every day: no datapoint means the sweep itself did not run.
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
       });
       props.paging.addActions(alarm, drill.severity);
       overdue.set(drill.name, alarm);
     }
-    this.overdueAlarms = overdue;
+    this.sweepAlarms = overdue;
 
     for (const [service, dashboard] of props.dashboards ?? []) {
       const row = drillRow(config.drills.filter((d) => d.service === service));

@@ -4,9 +4,13 @@
  * service it belongs to, its severity, what it checks and where the runbook is. A page can then
  * say what broke and what to do without reading the config at run time.
  */
-import { DEFAULT_REPEAT_HOURS, type Monitor, type Severity, type VigilConfig } from '../config/index.ts';
+import type { Monitor, Severity, VigilConfig } from '../config/index.ts';
+import { DEFAULT_REPEAT_HOURS } from '../config/resolve-monitor.ts';
+import type { Drill } from '../drills/model.ts';
 import { targetSummary } from '../monitors/monitor-traits.ts';
 import {
+  drillCatalogMonitorName,
+  drillSweepAlarmName,
   groupedServiceAlarmName,
   heartbeatAlarmName,
   incidentKey,
@@ -305,6 +309,15 @@ export interface InfraAlarmOptions {
    * @default - no heartbeat
    */
   readonly heartbeat?: { readonly severity: Severity };
+  /**
+   * The config's DR drills: each has an alarm that pages when the drill sweep stopped watching it
+   * (lib/constructs/dr-drills.ts), catalogued as a monitor of kind `watcher` of the drill's service.
+   * @default - none
+   */
+  readonly drills?: readonly Pick<
+    Drill,
+    'name' | 'service' | 'severity' | 'schedule' | 'timeZone' | 'runbook'
+  >[];
 }
 
 /**
@@ -348,6 +361,26 @@ export function withInfraAlarms(catalog: PagerCatalog, options: InfraAlarmOption
       service: VIGIL_SERVICE,
       severity: options.heartbeat.severity,
       description: HEARTBEAT_DESCRIPTION,
+    };
+  }
+  for (const drill of options.drills ?? []) {
+    const name = drillCatalogMonitorName(drill.name);
+    monitors[name] = {
+      name,
+      service: drill.service,
+      kind: 'watcher',
+      severity: drill.severity,
+      description: `Nothing watches whether DR drill ${drill.name} runs when due: the drill sweep (every 6 hours) published nothing for it in a day. Read the drill function's log group and check its sweep schedule; run the drill by hand with vigil drill run ${drill.name} if its time has passed.`,
+      target: `the DR drill sweep of ${drill.name} (due ${drill.schedule} ${drill.timeZone})`,
+      threshold: 'no sweep in a day',
+      ...(drill.runbook !== undefined && { runbook: drill.runbook }),
+      repeatHours: 0,
+    };
+    alarms[drillSweepAlarmName(project, drill.name)] = {
+      type: 'monitor',
+      service: drill.service,
+      severity: drill.severity,
+      monitor: name,
     };
   }
   const vigil: CatalogService = {

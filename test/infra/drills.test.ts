@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 /**
  * DR drills in the template: the schedules (cron, time zone, no flexible window, the exact
  * StartAutomationExecution request), the documents, the document roles limited to scratch
@@ -10,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/config/index.ts';
 import { buildDrillCatalog, drillExecutionRequest } from '../../lib/drills/catalog.ts';
 import { drillEnvironmentValue } from '../../lib/drills/documents/index.ts';
+import type { PagerCatalog } from '../../lib/paging/catalog.ts';
 import { flatten, logicalId, propertiesNamed, type Synthesized, synthVigil } from '../support/synth.ts';
 
 const config = parseConfig({
@@ -149,10 +152,10 @@ describe('schedules', () => {
   it('runs the daily sweep and the game day of a game-day drill', () => {
     const sweep = propertiesNamed(synth.template, 'AWS::Scheduler::Schedule', 'Name', 'drill-sweep');
     expect([sweep.ScheduleExpression, sweep.ScheduleExpressionTimezone]).toEqual([
-      'cron(0 6 * * ? *)',
+      'cron(0 0/6 * * ? *)',
       'UTC',
     ]);
-    expect(JSON.parse((sweep.Target as { Input: string }).Input)).toEqual({ op: 'sweep', everyHours: 24 });
+    expect(JSON.parse((sweep.Target as { Input: string }).Input)).toEqual({ op: 'sweep', everyHours: 6 });
     const gameDay = propertiesNamed(synth.template, 'AWS::Scheduler::Schedule', 'Name', 'game-day-rds');
     expect(gameDay.ScheduleExpression).toBe('cron(0 3 ? * SUN#1 *)');
     expect(JSON.parse((gameDay.Target as { Input: string }).Input)).toEqual({ op: 'game-day', drill: 'rds' });
@@ -358,21 +361,21 @@ describe('reports and did-not-run', () => {
     );
   });
 
-  it('pages at the drill severity when a drill is overdue, and when the sweep stops (missing data breaching)', () => {
+  it('pages at the drill severity when the sweep stops answering for a drill (no datapoint in a day, missing data breaching)', () => {
     const p = propertiesNamed(
       synth.template,
       'AWS::CloudWatch::Alarm',
       'AlarmName',
-      'vigil-shop-drill-rds-overdue',
+      'vigil-shop-drill-rds-unwatched',
     );
     expect(p).toMatchObject({
       Namespace: 'Vigil',
       MetricName: 'DrillOverdue',
       Dimensions: [{ Name: 'Drill', Value: 'rds' }],
-      Statistic: 'Maximum',
+      Statistic: 'SampleCount',
       Period: 86400,
       Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      ComparisonOperator: 'LessThanThreshold',
       EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
       TreatMissingData: 'breaching',
@@ -382,9 +385,28 @@ describe('reports and did-not-run', () => {
       synth.template,
       'AWS::CloudWatch::Alarm',
       'AlarmName',
-      'vigil-shop-drill-host-overdue',
+      'vigil-shop-drill-host-unwatched',
     );
     expect(host.AlarmActions).toEqual([{ Ref: logicalId(synth.stack.paging.topics.P2) }]);
+  });
+
+  it("gives the pager each sweep alarm as a watcher of the drill's service, so email and SMS hear of it too", () => {
+    const pager = logicalId(synth.stack.pager.lambda as never);
+    const key = synth.template.toJSON().Resources[pager].Properties.Code.S3Key as string;
+    const asset = join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+    const catalog = JSON.parse(readFileSync(join(asset, 'vigil-catalog.json'), 'utf8')) as PagerCatalog;
+    expect(catalog.alarms['vigil-shop-drill-rds-unwatched']).toEqual({
+      type: 'monitor',
+      service: 'db',
+      severity: 'P1',
+      monitor: 'drill:rds',
+    });
+    expect(catalog.monitors['drill:rds']).toMatchObject({
+      kind: 'watcher',
+      service: 'db',
+      threshold: 'no sweep in a day',
+      target: 'the DR drill sweep of rds (due cron(0 3 ? * SUN#1 *) UTC)',
+    });
   });
 
   it("lets the drill function set only the game-day drill's alarm", () => {
