@@ -207,8 +207,6 @@ export const drillInputSchema = z.strictObject({
     queries: z.array(drillQuerySchema),
     /** SQL returning the newest data's time, for the RPO, e.g. 'SELECT max("updatedAt") FROM "Avaliacao"'. @default the backup's own timestamp */
     freshness: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096))),
-    /** A health URL of the restored environment, checked after the restore. */
-    healthUrl: z.optional(z.url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL' })),
   }),
   /** Restore start to verified, at most, in minutes. @default 60 */
   rtoMinutes: z.optional(int(1, MAX_RTO_MINUTES, ' minutes')),
@@ -411,7 +409,6 @@ export function resolveDrills(drills: readonly DrillInput[], monitors: readonly 
       target: targetOf(d, monitor),
       queries: d.verify.queries.map((q) => resolveQuery(q as z.output<typeof drillQuerySchema>)),
       ...(d.verify.freshness !== undefined && { freshnessSql: d.verify.freshness }),
-      ...(d.verify.healthUrl !== undefined && { healthUrl: d.verify.healthUrl }),
       rtoMinutes: d.rtoMinutes ?? DEFAULT_RTO_MINUTES,
       rpoHours: d.rpoHours ?? DEFAULT_RPO_HOURS,
       schedule: d.schedule ?? DEFAULT_DRILL_SCHEDULE,

@@ -65,7 +65,6 @@ const drillSchema = z.looseObject({
   target: z.looseObject({ kind }),
   queries: z.array(z.object({ name: z.string(), sql: z.string(), min: z.number() })),
   freshnessSql: z.optional(z.string()),
-  healthUrl: z.optional(z.string()),
   rtoMinutes: z.number(),
   rpoHours: z.number(),
   schedule: z.string(),

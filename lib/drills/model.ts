@@ -64,8 +64,6 @@ export interface Drill {
   readonly queries: readonly DrillQuery[];
   /** SQL returning the newest data's time (`SELECT max(updated_at) FROM ...`); else the backup's own timestamp. */
   readonly freshnessSql?: string;
-  /** Optional health URL of the restored environment, checked after the restore. */
-  readonly healthUrl?: string;
   /** Restore start to verified, at most. @default 60 */
   readonly rtoMinutes: number;
   /** Drill start minus the newest data, at most. @default 24 */
