@@ -36,6 +36,30 @@ export const STACK_RESOURCE_BUDGET = 450;
  */
 export const SHARED_RESOURCES = 60;
 
+/**
+ * Resources the main stack holds for self-healing (lib/constructs/remediation.ts): the remediator
+ * (function, role, policy, log group, invoke config, one permission for every alarm) and its
+ * status-change rule with its permission, the webhook function when a ladder uses one, and per
+ * action kind in use a document, its role and the role's policy. Alarm actions add none.
+ */
+export function remediationResources(config: VigilConfig): number {
+  if (config.remediations.length === 0) return 0;
+  const kinds = new Set(config.remediations.flatMap((r) => r.steps.map((s) => s.action)));
+  return 8 + (kinds.has('webhook') ? 5 : 0) + 3 * kinds.size;
+}
+
+/**
+ * Resources the main stack holds for DR drills (lib/constructs/dr-drills.ts): the drill function
+ * (5), the schedule group with its role and policy, the sweep schedule, the status-change rule and
+ * its permission; per drill kind a document, its role and policy; per drill its environment
+ * parameter, schedule and sweep alarm, and a game-day schedule where it has one.
+ */
+export function drillResources(config: VigilConfig): number {
+  if (config.drills.length === 0) return 0;
+  const kinds = new Set(config.drills.map((d) => d.target.kind));
+  return 11 + 3 * kinds.size + config.drills.reduce((n, d) => n + 3 + (d.gameDay ? 1 : 0), 0);
+}
+
 /** One stack of monitors: a service, or one part of a service. */
 export interface MonitorStackPlan {
   /** The stack's name (and construct id): `vigil-<project>-<service>[-PART<n>]`. */
@@ -144,7 +168,8 @@ export function planStacks(config: VigilConfig, budget = STACK_RESOURCE_BUDGET):
     return { service, monitors, composites, windows };
   });
   const total = perService.reduce((n, s) => n + partResources(s.monitors, s.composites, s.windows, true), 0);
-  if (SHARED_RESOURCES + subscribers + total <= budget) {
+  const shared = SHARED_RESOURCES + subscribers + remediationResources(config) + drillResources(config);
+  if (shared + total <= budget) {
     return { mode: 'single', mainStackName, stacks: [], estimatedResources: total };
   }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CfnResource } from 'aws-cdk-lib';
 /**
  * DR drills in the template: the schedules (cron, time zone, no flexible window, the exact
  * StartAutomationExecution request), the documents, the document roles limited to scratch
@@ -13,6 +14,7 @@ import { parseConfig } from '../../lib/config/index.ts';
 import { buildDrillCatalog, drillExecutionRequest } from '../../lib/drills/catalog.ts';
 import { drillEnvironmentValue } from '../../lib/drills/documents/index.ts';
 import type { PagerCatalog } from '../../lib/paging/catalog.ts';
+import { drillResources } from '../../lib/stack-plan.ts';
 import { flatten, logicalId, propertiesNamed, type Synthesized, synthVigil } from '../support/synth.ts';
 
 const config = parseConfig({
@@ -440,5 +442,12 @@ describe('cdk-nag AwsSolutions', () => {
       .filter((v) => /^AwsSolutions-/.test(v.ruleName))
       .flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
     expect(found).toEqual([]);
+  });
+});
+
+describe('stack planning', () => {
+  it('counts its resources in the main stack exactly, so a config near the limit splits in time', () => {
+    const own = synth.stack.drills?.node.findAll().filter((c) => c instanceof CfnResource) ?? [];
+    expect(own.length).toBe(drillResources(config));
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CfnResource } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   buildRemediationCatalog,
@@ -14,6 +15,7 @@ import {
 import { remediationDocument } from '../../lib/remediation/documents/index.ts';
 import type { RemediationActionKind } from '../../lib/remediation/model.ts';
 import { lintAutomationDocument } from '../../lib/ssm/lint.ts';
+import { remediationResources } from '../../lib/stack-plan.ts';
 import { remediationConfig } from '../support/configs.ts';
 import { flatten, logicalId, propertiesNamed, type Synthesized, synthVigil } from '../support/synth.ts';
 
@@ -472,5 +474,12 @@ describe('a config without remediation', () => {
     expect(stack.remediation).toBeUndefined();
     expect(template.findResources('AWS::SSM::Document')).toEqual({});
     expect(template.findResources('AWS::Events::Rule')).toEqual({});
+  });
+});
+
+describe('stack planning', () => {
+  it('counts its resources in the main stack exactly, so a config near the limit splits in time', () => {
+    const own = synth.stack.remediation?.node.findAll().filter((c) => c instanceof CfnResource) ?? [];
+    expect(own.length).toBe(remediationResources(remediationConfig));
   });
 });
