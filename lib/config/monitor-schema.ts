@@ -590,6 +590,46 @@ export const backupMonitorSchema = z
   );
 export type BackupMonitorInput = z.input<typeof backupMonitorSchema>;
 
+/** The disk aspect's default ceiling: a filesystem fuller than this fails the check. */
+export const DEFAULT_DISK_MAX_USED_PERCENT = 90;
+
+const percent = z.number().check(z.gte(1, 'must be at least 1 (%)'), z.lte(100, 'must be at most 100 (%)'));
+
+/**
+ * Disk space on a host: `df -P` (and `df -Pi` for inodes) on one path, run in the same Run Command
+ * as the monitor's own script. See docs/adr/0011-disk-space-as-a-host-aspect.md for why it is an
+ * aspect of the monitors that reach a host rather than a kind of its own.
+ */
+export const diskSchema = z
+  .strictObject({
+    /** The path whose filesystem is watched, e.g. "/opt/madef/backups" or "/var/lib/docker". */
+    path: matching(
+      /^\/[^\0'"`$\\\n]*$/,
+      'must be an absolute path without quotes, $, backslashes or newlines, e.g. "/opt/madef/backups"',
+    ),
+    /** More of the filesystem used than this (%, as `df` rounds it) fails as `disk_full`. @default 90 */
+    maxUsedPercent: z.optional(percent),
+    /** A warning level below maxUsedPercent: a second alarm on `DiskUsedPercent` paging `warningSeverity`. */
+    warnUsedPercent: z.optional(percent),
+    /** Severity of the warning alarm. @default "P3" */
+    warningSeverity: z.optional(severitySchema),
+    /** More inodes used than this (%) fails as `inodes_full`; also runs `df -Pi`. @default not checked */
+    maxInodesUsedPercent: z.optional(percent),
+  })
+  .check(
+    z.superRefine((d, ctx) => {
+      const max = d.maxUsedPercent ?? DEFAULT_DISK_MAX_USED_PERCENT;
+      if (d.warnUsedPercent !== undefined && d.warnUsedPercent >= max) {
+        fail(
+          ctx,
+          `${d.warnUsedPercent} is not below maxUsedPercent (${max}); the warning level must come first`,
+          ['warnUsedPercent'],
+        );
+      }
+    }),
+  );
+export type DiskInput = z.input<typeof diskSchema>;
+
 export const commandMonitorSchema = z
   .strictObject({
     ...monitorBase,
@@ -604,8 +644,10 @@ export const commandMonitorSchema = z
         }),
       ),
     ),
-    /** Shell command run with AWS-RunShellScript; healthy on exit 0. */
-    command: z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096)),
+    /** Shell command run with AWS-RunShellScript; healthy on exit 0. Optional with `disk`. */
+    command: z.optional(z.string().check(z.minLength(1, 'must not be empty'), z.maxLength(4096))),
+    /** Disk space of the filesystem holding a path, checked in the same Run Command. */
+    disk: z.optional(diskSchema),
     /** Directory to run in, e.g. "/opt/ai-muhasebi". */
     workingDirectory: z.optional(matching(/^\//, 'must be an absolute path')),
     /** Seconds before the command counts as timed out. @default 60 */
@@ -617,6 +659,13 @@ export const commandMonitorSchema = z
     z.superRefine((c, ctx) => {
       if ((c.instances === undefined) === (c.tags === undefined)) {
         fail(ctx, 'give exactly one target: instances: ["i-0abc..."] or tags: { Role: "app" }');
+      }
+      if (c.command === undefined && c.disk === undefined) {
+        fail(
+          ctx,
+          'give a command to run, a disk to watch, or both, e.g. disk: { path: "/", maxUsedPercent: 90 }',
+          ['command'],
+        );
       }
     }),
   );

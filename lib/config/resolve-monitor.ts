@@ -10,6 +10,7 @@ import {
   DEFAULT_ALARM,
   DEFAULT_CERT_MIN_DAYS,
   DEFAULT_CERT_WARN_DAYS,
+  DEFAULT_DISK_MAX_USED_PERCENT,
   DEFAULT_INVOCATION,
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
@@ -17,6 +18,7 @@ import {
   DEFAULT_SEVERITY,
   DEFAULT_TIER,
   DEFAULT_TIMEOUT_MS,
+  type DiskInput,
   FAST_DEFAULT_ALARM,
   FAST_DEFAULT_TIMEOUT_MS,
   FAST_SCHEDULE,
@@ -92,6 +94,17 @@ export interface CertificateRules {
   readonly warningSeverity: Severity;
 }
 
+/** Disk space of the filesystem holding a path on a host, defaults applied. */
+export interface DiskRules {
+  readonly path: string;
+  readonly maxUsedPercent: number;
+  /** A warning level: the warning alarm on `DiskUsedPercent` (full tier), and a warning in the detail. */
+  readonly warnUsedPercent?: number;
+  readonly warningSeverity: Severity;
+  /** Also run `df -Pi` and fail as `inodes_full` above this. */
+  readonly maxInodesUsedPercent?: number;
+}
+
 /** An HTTP JSON endpoint read by a queue or backup monitor. */
 export interface JsonEndpoint {
   readonly url: string;
@@ -147,10 +160,13 @@ export interface CommandMonitor extends ResolvedMonitorBase {
   readonly targets:
     | { readonly instances: readonly string[] }
     | { readonly tags: Readonly<Record<string, string>> };
-  readonly command: string;
+  /** The script; absent for a monitor that only watches `disk`. */
+  readonly command?: string;
   readonly workingDirectory?: string;
   readonly timeoutSeconds: number;
   readonly assertions: readonly Assertion[];
+  /** Disk space of a path on each target, checked in the same Run Command. */
+  readonly disk?: DiskRules;
 }
 
 /** Every monitor kind, resolved. */
@@ -237,12 +253,24 @@ export function resolveMonitor(
         ...base,
         kind: 'command',
         targets: m.instances ? { instances: m.instances } : { tags: m.tags ?? {} },
-        command: m.command,
+        ...(m.command !== undefined && { command: m.command }),
         ...(m.workingDirectory !== undefined && { workingDirectory: m.workingDirectory }),
         timeoutSeconds: m.timeoutSeconds ?? DEFAULT_COMMAND_TIMEOUT_SECONDS,
         assertions: m.assertions ?? [],
+        ...(m.disk !== undefined && { disk: resolveDisk(m.disk) }),
       };
   }
+}
+
+/** The disk aspect with its defaults. */
+export function resolveDisk(d: DiskInput): DiskRules {
+  return {
+    path: d.path,
+    maxUsedPercent: d.maxUsedPercent ?? DEFAULT_DISK_MAX_USED_PERCENT,
+    ...(d.warnUsedPercent !== undefined && { warnUsedPercent: d.warnUsedPercent }),
+    warningSeverity: d.warningSeverity ?? DEFAULT_WARNING_SEVERITY,
+    ...(d.maxInodesUsedPercent !== undefined && { maxInodesUsedPercent: d.maxInodesUsedPercent }),
+  };
 }
 
 type EndpointInput = { url: string; headers?: Record<string, string | SecretRef>; timeoutMs?: number };

@@ -139,7 +139,11 @@ export function targetSummary(monitor: Monitor): string {
           : Object.entries(monitor.targets.tags)
               .map(([k, v]) => `tag ${k}=${v}`)
               .join(', ');
-      return `\`${monitor.command}\` on ${on}`;
+      const disk = monitor.disk
+        ? `disk ${monitor.disk.path} under ${monitor.disk.maxUsedPercent}%`
+        : undefined;
+      if (monitor.command === undefined) return `${disk} on ${on}`;
+      return `\`${monitor.command}\`${disk ? ` and ${disk}` : ''} on ${on}`;
     }
   }
 }

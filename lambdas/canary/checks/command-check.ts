@@ -12,8 +12,9 @@
 import type { CommandMonitor } from '../../../lib/config/resolve.ts';
 import { checkDeadlineMs } from '../../../lib/monitors/monitor-traits.ts';
 import { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
+import { evaluateDisk, splitDiskProbe, withDiskProbe } from './disk.ts';
 import type { CheckDeps } from './index.ts';
-import type { AssertionFailure, CheckResult, ReasonCode } from './result.ts';
+import type { AssertionFailure, CheckResult, MeasurementName, ReasonCode } from './result.ts';
 import {
   describeTargets,
   type InvocationOutcome,
@@ -50,6 +51,9 @@ const PRECEDENCE: readonly ReasonCode[] = [
   'command_failed',
   'bad_json',
   'assertion_failed',
+  'disk_path_missing',
+  'disk_full',
+  'inodes_full',
 ];
 
 /**
@@ -110,9 +114,52 @@ interface InstanceVerdict {
   readonly reason?: ReasonCode;
   readonly detail: string;
   readonly assertions?: readonly AssertionFailure[];
+  /** The disk aspect's measurements on this instance. */
+  readonly measurements?: Partial<Record<MeasurementName, number>>;
 }
 
+/**
+ * One instance's verdict: the command's own first (it ran after the disk probe, on stdout with the
+ * probe's lines taken out), then the disk aspect's. A failed command keeps its reason, and the
+ * detail adds what df said, since a full disk is a common cause.
+ */
 function judge(monitor: CommandMonitor, inv: InvocationOutcome): InstanceVerdict {
+  if (!monitor.disk || (inv.outcome !== 'success' && inv.outcome !== 'failed')) {
+    return judgeCommand(monitor, inv);
+  }
+  const { probe, rest } = splitDiskProbe(inv.stdout);
+  const own = judgeCommand(monitor, { ...inv, stdout: rest });
+  const disk = evaluateDisk(probe, monitor.disk);
+  const { measurements } = disk;
+  if (own.reason !== undefined)
+    return { ...own, detail: `${own.detail}; disk: ${disk.detail}`, measurements };
+  if (disk.reason !== undefined) {
+    return { instanceId: inv.instanceId, reason: disk.reason, detail: disk.detail, measurements };
+  }
+  const seen = disk.warning ?? disk.detail;
+  return {
+    instanceId: inv.instanceId,
+    detail: monitor.command === undefined ? seen : `${own.detail}; ${seen}`,
+    measurements,
+  };
+}
+
+/** The worst disk measurements across instances: most used, least free. */
+function worstDisk(
+  verdicts: readonly InstanceVerdict[],
+): Partial<Record<MeasurementName, number>> | undefined {
+  const out: Partial<Record<MeasurementName, number>> = {};
+  for (const v of verdicts) {
+    for (const [name, value] of Object.entries(v.measurements ?? {}) as [MeasurementName, number][]) {
+      const prev = out[name];
+      const worse = name === 'DiskFreeBytes' ? Math.min : Math.max;
+      out[name] = prev === undefined ? value : worse(prev, value);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
+function judgeCommand(monitor: CommandMonitor, inv: InvocationOutcome): InstanceVerdict {
   const id = inv.instanceId;
   switch (inv.outcome) {
     case 'success': {
@@ -212,7 +259,7 @@ export async function runCommandCheck(monitor: CommandMonitor, deps: CommandChec
       ssm,
       {
         targets: monitor.targets,
-        script: monitor.command,
+        script: monitor.disk ? withDiskProbe(monitor.command, monitor.disk) : (monitor.command ?? ''),
         ...(monitor.workingDirectory !== undefined && { workingDirectory: monitor.workingDirectory }),
         executionTimeoutSeconds: monitor.timeoutSeconds,
         comment: `Vigil check ${monitor.name}`,
@@ -223,14 +270,23 @@ export async function runCommandCheck(monitor: CommandMonitor, deps: CommandChec
     if (!run.sent) return fail(REASON_OF_FAILURE[run.reason], run.detail);
 
     const verdicts = run.invocations.map((inv) => judge(monitor, inv));
+    const measurements = worstDisk(verdicts);
     const failed = verdicts.filter((v) => v.reason !== undefined);
     if (failed.length === 0) {
       const what = monitor.assertions.length > 0 ? 'exit 0, assertions hold' : 'exit 0';
-      const detail =
-        verdicts.length === 1
+      const detail = monitor.disk
+        ? // Each instance's disk, warnings included: what `df -h` would have shown a person.
+          verdicts.map((v) => `${v.instanceId}: ${v.detail}`).join('; ')
+        : verdicts.length === 1
           ? `${verdicts[0]?.instanceId}: ${what}`
           : `${what} on all ${verdicts.length} instances (${run.invocations.map((i) => i.instanceId).join(', ')})`;
-      return { ...base, durationMs: Math.max(0, Math.round(clock() - start)), ok: true, detail };
+      return {
+        ...base,
+        durationMs: Math.max(0, Math.round(clock() - start)),
+        ok: true,
+        detail,
+        ...(measurements && { measurements }),
+      };
     }
 
     failed.sort(
@@ -248,7 +304,8 @@ export async function runCommandCheck(monitor: CommandMonitor, deps: CommandChec
             .slice(1)
             .map((v) => `; ${v.instanceId}: ${v.reason}`)
             .join('');
-    return fail(reason, detail, first.assertions);
+    const result = fail(reason, detail, first.assertions);
+    return measurements ? { ...result, measurements } : result;
   } catch (error) {
     // runCommand never throws; this guards the glue, because a canary must never crash on a result.
     return fail(
