@@ -149,7 +149,93 @@ export const headerValueSchema = z.union([z.string(), secretRefSchema], {
   error: () =>
     'must be plain text, { ssmParameter: "/vigil/app/token" } or { secretsManager: "vigil/app/token", jsonKey?: "token" } (each with an optional prefix such as "Bearer ")',
 });
-const headersSchema = z.record(headerNameSchema, headerValueSchema);
+
+// Headers that carry credentials by name, and name parts that mark one (X-Auth-Token, X-Api-Key,
+// X-Client-Secret...). A plain-text value for any of them would sit in the synthesized template and
+// in the schedule's payload, readable by anyone who can read the stack.
+const CREDENTIAL_HEADER_NAMES: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+]);
+const CREDENTIAL_HEADER_PART = /token|api-?key|api_key|secret|passw(?:or)?d|credential/;
+
+/** Whether a header name carries a credential, so its value must come from a secret. */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return CREDENTIAL_HEADER_NAMES.has(lower) || CREDENTIAL_HEADER_PART.test(lower);
+}
+
+// Query parameter names that carry credentials: whole names (`key`, `sig`), parts (`access_token`,
+// `client_secret`, `X-Amz-Signature`) and a `_key` / `-key` suffix (`api_key`, `license-key`).
+const CREDENTIAL_QUERY_NAMES: ReadonlySet<string> = new Set(['key', 'sig', 'auth', 'pass', 'pwd']);
+const CREDENTIAL_QUERY_PART = /token|secret|passw(?:or)?d|signature|credential|apikey|api_key|api-key/;
+const CREDENTIAL_QUERY_SUFFIX = /[_-]key$/;
+
+/** Whether a URL query parameter name carries a credential, so its value must come from a secret. */
+export function isCredentialQueryParam(name: string): boolean {
+  const lower = name.toLowerCase();
+  return (
+    CREDENTIAL_QUERY_NAMES.has(lower) ||
+    CREDENTIAL_QUERY_PART.test(lower) ||
+    CREDENTIAL_QUERY_SUFFIX.test(lower)
+  );
+}
+
+/** A secret's suggested name: `/vigil/app/x-api-key` from a header or parameter name. */
+function suggestedSecretName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-');
+}
+
+/**
+ * The fix for a plain-text credential, shown in the error. Never quotes the value: it is the secret.
+ * An `Authorization: Bearer ...` keeps its scheme as the ref's prefix.
+ */
+function secretFix(where: 'header' | 'query', name: string, plain: string): string {
+  const scheme = /^(Bearer|Basic|Token|Bot)\s/i.exec(plain)?.[1];
+  const prefix = scheme ? `, prefix: "${scheme} "` : '';
+  const key = suggestedSecretName(name);
+  const put =
+    where === 'header' ? `headers: { ${JSON.stringify(name)}: ` : `query: { ${JSON.stringify(name)}: `;
+  return `${put}{ ssmParameter: "/vigil/app/${key}"${prefix} } } (an SSM SecureString) or ${put}{ secretsManager: "vigil/app/${key}"${prefix} } }, read at run time`;
+}
+
+const LEAK =
+  'would land in plain text in the synthesized template and the schedule payload, where anyone who can read the stack can read it';
+
+const headersSchema = z.record(headerNameSchema, headerValueSchema).check(
+  z.superRefine((headers, ctx) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (typeof value === 'string' && isCredentialHeader(name)) {
+        fail(
+          ctx,
+          `a credential header ${LEAK}; store the value in a secret and write ${secretFix('header', name, value)}`,
+          [name],
+        );
+      }
+    }
+  }),
+);
+
+/**
+ * Query parameters added to the URL at run time: plain text for what is not secret, a
+ * {@link SecretRef} for what is (credential-like names must be secrets, as for headers).
+ */
+const queryParamsSchema = z
+  .record(z.string().check(z.minLength(1, 'must not be empty')), headerValueSchema)
+  .check(
+    z.superRefine((query, ctx) => {
+      for (const [name, value] of Object.entries(query)) {
+        if (typeof value === 'string' && isCredentialQueryParam(name)) {
+          fail(
+            ctx,
+            `a credential query parameter ${LEAK}; store the value in a secret and write ${secretFix('query', name, value)}`,
+            [name],
+          );
+        }
+      }
+    }),
+  );
 
 // ---------------------------------------------------------------------------------------------
 // Assertions on a JSON body
@@ -180,6 +266,7 @@ const comparisonSchema = z
 
 export const ASSERTION_OPERATORS = [
   'equals',
+  'notEquals',
   'oneOf',
   'lt',
   'lte',
@@ -188,8 +275,20 @@ export const ASSERTION_OPERATORS = [
   'exists',
   'matches',
   'length',
+  'contains',
+  'notContains',
 ] as const;
 export type AssertionOperator = (typeof ASSERTION_OPERATORS)[number];
+
+/** Operators a `text: true` assertion (on the raw body) takes. */
+export const TEXT_OPERATORS = ['contains', 'notContains', 'matches'] as const;
+
+/**
+ * How much of the raw body a `text: true` assertion searches: the first 64 KiB. Route 53 searches the
+ * first 5,120 bytes, which misses the words of an HTML page with a long head; a bound at all keeps a
+ * regular expression's cost fixed whatever the body cap.
+ */
+export const TEXT_MATCH_MAX_BYTES = 64 * 1024;
 
 const regexSource = z.string().check(
   z.refine(
@@ -206,13 +305,20 @@ const regexSource = z.string().check(
 );
 
 /**
- * One assertion on the JSON body: a path (`checks.database.status`, `items[0].id`) and exactly one
- * operator. `{ path: 'checks.memory.percentage', lt: 85 }`.
+ * One assertion on the body and exactly one operator. Either a path into the JSON body
+ * (`{ path: 'checks.memory.percentage', lt: 85 }`; `$` is the whole body: `{ path: '$', gte: 1 }` for a
+ * bare number, `{ path: '$', length: { gte: 1 } }` for a top-level array), or `text: true` for the raw
+ * body, whatever its type: `{ text: true, contains: 'OK' }`, searched in the first
+ * {@link TEXT_MATCH_MAX_BYTES} bytes.
  */
 export const assertionSchema = z
   .strictObject({
-    path: jsonPath,
+    path: z.optional(jsonPath),
+    /** Assert on the raw body's text (its first 64 KiB) rather than on a JSON path. */
+    text: z.optional(z.literal(true, { error: () => 'must be true (or left out for a JSON path)' })),
     equals: z.optional(z.unknown()),
+    /** The value at the path is not this one; a missing path fails too (use exists: false for absence). */
+    notEquals: z.optional(z.unknown()),
     oneOf: z.optional(z.array(z.unknown()).check(z.minLength(1, 'list at least one allowed value'))),
     lt: z.optional(z.number()),
     lte: z.optional(z.number()),
@@ -221,19 +327,47 @@ export const assertionSchema = z
     exists: z.optional(z.boolean()),
     matches: z.optional(regexSource),
     length: z.optional(comparisonSchema),
+    /** With `text: true`: the body's text contains this string (case-sensitive). */
+    contains: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
+    /** With `text: true`: the body's text does not contain this string (case-sensitive). */
+    notContains: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
   })
   .check(
     z.superRefine((a, ctx) => {
+      if (a.path === undefined && a.text === undefined) {
+        return fail(
+          ctx,
+          'needs a path into the JSON body, e.g. { path: "checks.database.status", equals: "ok" } ("$" is the whole body), or text: true for the raw body, e.g. { text: true, contains: "OK" }',
+        );
+      }
+      if (a.path !== undefined && a.text !== undefined) {
+        return fail(
+          ctx,
+          'has both path and text; use path for a JSON value or text: true for the raw body, one per assertion',
+        );
+      }
       const given = ASSERTION_OPERATORS.filter((op) => op in a && a[op] !== undefined);
       if (given.length === 0) {
         fail(
           ctx,
-          'needs one operator: equals, oneOf, lt, lte, gt, gte, exists, matches or length, e.g. { path: "checks.database.status", equals: "ok" }',
+          a.text
+            ? 'needs one operator: contains, notContains or matches, e.g. { text: true, contains: "OK" }'
+            : 'needs one operator: equals, oneOf, notEquals, lt, lte, gt, gte, exists, matches or length, e.g. { path: "checks.database.status", equals: "ok" }',
         );
       } else if (given.length > 1) {
         fail(
           ctx,
           `has ${given.join(' and ')}; use exactly one operator per assertion (add a second assertion for the other)`,
+        );
+      } else if (a.text && !(TEXT_OPERATORS as readonly string[]).includes(given[0] ?? '')) {
+        fail(
+          ctx,
+          `text: true searches the raw body and takes contains, notContains or matches, not ${given[0]}; for a JSON value use a path, e.g. { path: "$", ${given[0]}: ... }`,
+        );
+      } else if (!a.text && (given[0] === 'contains' || given[0] === 'notContains')) {
+        fail(
+          ctx,
+          `${given[0]} searches the raw body: use { text: true, ${given[0]}: ${JSON.stringify(a[given[0]])} }; for a JSON string at a path use matches`,
         );
       }
     }),
@@ -329,6 +463,14 @@ const httpUrl = z.string().check(
     if (url.username || url.password) {
       fail(ctx, 'must not embed credentials; put them in a header from ssmParameter or secretsManager');
     }
+    for (const name of new Set(url.searchParams.keys())) {
+      if (isCredentialQueryParam(name)) {
+        fail(
+          ctx,
+          `query parameter ${JSON.stringify(name)} carries a credential that ${LEAK}; remove it from the url, store the value in a secret and write ${secretFix('query', name, url.searchParams.get(name) ?? '')}`,
+        );
+      }
+    }
   }),
 );
 
@@ -401,6 +543,17 @@ export const httpMonitorSchema = z.strictObject({
    */
   componentMetrics: z.optional(z.union([z.boolean(), z.array(z.string().check(z.minLength(1)))])),
   /**
+   * Query parameters added to the URL at run time, e.g. `{ api_key: { ssmParameter: "/vigil/app/api-key" } }`
+   * for an API that wants its key in the URL; credential-like names must be secrets.
+   */
+  query: z.optional(queryParamsSchema),
+  /**
+   * Judge the health document's own `status` on a 2xx: `fail`, `down`, `error` (any case) or
+   * `unhealthy` fails as `health_status`, naming the components that are down; `warn` passes with a
+   * note. `false` passes any 2xx whatever its body says. @default true
+   */
+  healthStatus: z.optional(z.boolean()),
+  /**
    * TLS certificate expiry, for https:// URLs: read from the handshake the check already makes.
    * `false` turns it off. @default { warnDays: 14, minDays: 7 }, no warning alarm
    */
@@ -426,6 +579,8 @@ const sqsQueueRef = z.string().check(
 const jsonEndpointBase = {
   url: httpUrl,
   headers: z.optional(headersSchema),
+  /** Query parameters added to the URL at run time; credential-like ones must be secrets. */
+  query: z.optional(queryParamsSchema),
   timeoutMs: z.optional(timeoutMsSchema),
 };
 
@@ -667,6 +822,16 @@ export const commandMonitorSchema = z
           ['command'],
         );
       }
+      // The command check parses stdout as JSON; raw-text assertions are for HTTP bodies.
+      c.assertions?.forEach((a, i) => {
+        if (a.text) {
+          fail(ctx, "text: true is for HTTP bodies; a command's stdout is parsed as JSON, so use a path", [
+            'assertions',
+            i,
+            'text',
+          ]);
+        }
+      });
     }),
   );
 export type CommandMonitorInput = z.input<typeof commandMonitorSchema>;

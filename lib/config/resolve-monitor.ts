@@ -72,6 +72,16 @@ export interface HttpMonitor extends ResolvedMonitorBase {
   readonly assertions: readonly Assertion[];
   readonly componentMetrics: boolean | readonly string[];
   /**
+   * Query parameters added to the URL at run time, secrets read then (credential-like ones must be
+   * secrets). Absent when the monitor sets none.
+   */
+  readonly query?: Readonly<Record<string, string | SecretRef>>;
+  /**
+   * `false`: a 2xx passes whatever its health document's own `status` says. Absent means true: a 2xx
+   * whose document says it is down fails as `health_status`.
+   */
+  readonly healthStatus?: false;
+  /**
    * Fast mode: six probes a minute, each a high-resolution datapoint, and a 10 s alarm. Its own
    * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 3 of 3.
    */
@@ -109,6 +119,8 @@ export interface DiskRules {
 export interface JsonEndpoint {
   readonly url: string;
   readonly headers: Readonly<Record<string, string | SecretRef>>;
+  /** Query parameters added to the URL at run time, secrets read then. Absent when none. */
+  readonly query?: Readonly<Record<string, string | SecretRef>>;
   readonly timeoutMs: number;
 }
 
@@ -233,6 +245,8 @@ export function resolveMonitor(
         assertions: m.assertions ?? [],
         componentMetrics: m.componentMetrics ?? false,
         fast,
+        ...(m.query !== undefined && { query: m.query }),
+        ...(m.healthStatus === false && { healthStatus: false as const }),
         ...(m.certificate !== false &&
           m.url.startsWith('https:') && {
             certificate: {
@@ -273,11 +287,17 @@ export function resolveDisk(d: DiskInput): DiskRules {
   };
 }
 
-type EndpointInput = { url: string; headers?: Record<string, string | SecretRef>; timeoutMs?: number };
+type EndpointInput = {
+  url: string;
+  headers?: Record<string, string | SecretRef>;
+  query?: Record<string, string | SecretRef>;
+  timeoutMs?: number;
+};
 function resolveEndpoint(e: EndpointInput, defaults: Defaults): JsonEndpoint {
   return {
     url: e.url,
     headers: e.headers ?? {},
+    ...(e.query !== undefined && { query: e.query }),
     timeoutMs: e.timeoutMs ?? defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS,
   };
 }

@@ -62,14 +62,16 @@ function headerSecrets(headers: Readonly<Record<string, string | SecretRef>>): S
   return Object.values(headers).filter((v): v is SecretRef => typeof v !== 'string');
 }
 
-/** The secrets the canary reads at run time to run `monitor`'s check. */
+/** The secrets the canary reads at run time to run `monitor`'s check: its headers' and its query's. */
 export function secretRefsOf(monitor: Monitor): SecretRef[] {
   switch (monitor.kind) {
     case 'http':
-      return headerSecrets(monitor.headers);
+      return [...headerSecrets(monitor.headers), ...headerSecrets(monitor.query ?? {})];
     case 'queue':
     case 'backup':
-      return monitor.source.kind === 'endpoint' ? headerSecrets(monitor.source.headers) : [];
+      return monitor.source.kind === 'endpoint'
+        ? [...headerSecrets(monitor.source.headers), ...headerSecrets(monitor.source.query ?? {})]
+        : [];
     case 'command':
       return [];
   }

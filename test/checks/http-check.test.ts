@@ -97,8 +97,13 @@ describe('runHttpCheck against a real server', () => {
   });
 
   it('reports every failed assertion of a 200 answer, each in a readable line', async () => {
+    // healthStatus: false leaves the verdict to the assertions (test/checks/health-status.test.ts
+    // covers the default, where the document's own "unhealthy" fails first).
     const f = failure(
-      await runHttpCheck(monitor('/madef/health-degraded', { assertions: MADEF_ASSERTIONS }), noSecrets),
+      await runHttpCheck(
+        monitor('/madef/health-degraded', { assertions: MADEF_ASSERTIONS, healthStatus: false }),
+        noSecrets,
+      ),
     );
     expect(f.reason).toBe('assertion_failed');
     expect(f.statusCode).toBe(200);
@@ -163,7 +168,7 @@ describe('runHttpCheck against a real server', () => {
 
   it('retries a reset once and reports both attempts when the second succeeds', async () => {
     const before = fx.requests.length;
-    const result = await runHttpCheck(monitor('/flaky-reset?key=retry-once'), noSecrets);
+    const result = await runHttpCheck(monitor('/flaky-reset?id=retry-once'), noSecrets);
     expect(result).toMatchObject({ ok: true, attempts: 2, statusCode: 200 });
     expect(fx.requests.length - before).toBe(2);
   });
@@ -408,12 +413,15 @@ describe('runHttpCheck against a real server', () => {
     const before = fx.requests.length;
     const m = monitor(`/redirect-to?${new URLSearchParams({ to: other })}`, {
       headers: {
-        Authorization: 'Bearer plain',
+        Authorization: { ssmParameter: '/vigil/auth', prefix: 'Bearer ' },
         'x-api-key': { ssmParameter: '/vigil/key' },
         'x-keep': 'yes',
       },
     });
-    const result = await runHttpCheck(m, { resolveSecret: async () => 'k' });
+    const secrets: Record<string, string> = { '/vigil/auth': 'plain', '/vigil/key': 'k' };
+    const result = await runHttpCheck(m, {
+      resolveSecret: async (ref) => ('ssmParameter' in ref ? (secrets[ref.ssmParameter] ?? '') : ''),
+    });
     expect(result).toMatchObject({ ok: true, finalUrl: other });
     const [first, second] = fx.requests.slice(before);
     expect(first?.headers).toMatchObject({

@@ -169,8 +169,8 @@ export async function startFixtureServer(): Promise<FixtureServer> {
         req.socket.resetAndDestroy();
         return;
       case p === '/flaky-reset': {
-        // Resets the first request per ?key=, answers the next ones.
-        const key = q.get('key') ?? '';
+        // Resets the first request per ?id=, answers the next ones.
+        const key = q.get('id') ?? '';
         const seen = (flaky.get(key) ?? 0) + 1;
         flaky.set(key, seen);
         if (seen === 1) {

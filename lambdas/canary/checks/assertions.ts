@@ -1,8 +1,9 @@
 /**
- * Assertions on a parsed JSON body (`{ path: 'checks.memory.percentage', lt: 85 }`), and the one-line
- * wording a page shows for each failure. Pure and allocation-light: they run on every check.
+ * Assertions on a parsed JSON body (`{ path: 'checks.memory.percentage', lt: 85 }`, `{ path: '$', gte: 1 }`)
+ * or on the raw body's text (`{ text: true, contains: 'OK' }`), and the one-line wording a page shows
+ * for each failure. Pure and allocation-light: they run on every check.
  */
-import type { Assertion } from '../../../lib/config/schema.ts';
+import { type Assertion, TEXT_MATCH_MAX_BYTES } from '../../../lib/config/monitor-schema.ts';
 import { lookupPath, type PathLookup } from './json-path.ts';
 import type { AssertionFailure } from './result.ts';
 
@@ -17,30 +18,96 @@ const NUMERIC_SYMBOL: Readonly<Record<NumericOperator | 'equals', string>> = {
   gte: '>=',
 };
 
+/** The `path` a failure of a `text: true` assertion reports. */
+export const TEXT_PATH = 'body text';
+
+// How a page states the text cap: "in the first 64 KiB".
+const TEXT_MATCH_KIB = TEXT_MATCH_MAX_BYTES / 1024;
+
+/** Longest stretch of body text a failure carries as its `actual` (quoted, it fits formatValue's 60). */
+const MAX_TEXT_PREVIEW = 50;
+
+/** Whether any assertion reads a JSON path (and so needs the body to be JSON). */
+export function needsJson(assertions: readonly Assertion[]): boolean {
+  return assertions.some((a) => !a.text);
+}
+
+/** Whether any assertion reads the raw body text. */
+export function needsText(assertions: readonly Assertion[]): boolean {
+  return assertions.some((a) => a.text === true);
+}
+
 /**
- * Evaluates every assertion against `body` and returns the failures, in config order (empty when all
- * hold). Never throws: a path outside the grammar or an invalid pattern counts as a failure.
+ * Evaluates every assertion and returns the failures, in config order (empty when all hold).
+ * Path assertions read `body` (parsed JSON); `text: true` assertions read `text`, the raw body's first
+ * `TEXT_MATCH_MAX_BYTES` bytes as the caller decoded them (undefined: no text, and they fail).
+ * Never throws: a path outside the grammar or an invalid pattern counts as a failure.
  */
-export function evaluateAssertions(body: unknown, assertions: readonly Assertion[]): AssertionFailure[] {
+export function evaluateAssertions(
+  body: unknown,
+  assertions: readonly Assertion[],
+  text?: string,
+): AssertionFailure[] {
   const failures: AssertionFailure[] = [];
   for (const assertion of assertions) {
-    const failure = evaluateOne(body, assertion);
+    const failure = assertion.text ? evaluateText(text, assertion) : evaluateOne(body, assertion);
     if (failure) failures.push(failure);
   }
   return failures;
 }
 
+function evaluateText(text: string | undefined, a: Assertion): AssertionFailure | undefined {
+  const fail = (operator: string, expected: unknown): AssertionFailure => ({
+    path: TEXT_PATH,
+    operator,
+    expected,
+    actual: text === undefined ? undefined : preview(text, operator, expected),
+  });
+  if (a.contains !== undefined) {
+    return text?.includes(a.contains) ? undefined : fail('contains', a.contains);
+  }
+  if (a.notContains !== undefined) {
+    return text !== undefined && !text.includes(a.notContains)
+      ? undefined
+      : fail('notContains', a.notContains);
+  }
+  if (a.matches !== undefined) {
+    const re = compilePattern(a.matches);
+    return text !== undefined && re?.test(text) ? undefined : fail('matches', a.matches);
+  }
+  return fail('none', undefined);
+}
+
+/**
+ * The text a page quotes for a failed text assertion: around the unwanted string for notContains
+ * (so the page shows it in context), else the body's start, whitespace collapsed, 60 characters.
+ */
+function preview(text: string, operator: string, expected: unknown): string {
+  let start = 0;
+  if (operator === 'notContains' && typeof expected === 'string') {
+    start = Math.max(0, text.indexOf(expected) - 20);
+  }
+  const line = text
+    .slice(start, start + MAX_TEXT_PREVIEW * 2)
+    .replace(/\s+/g, ' ')
+    .trim();
+  const clipped = line.length > MAX_TEXT_PREVIEW ? `${line.slice(0, MAX_TEXT_PREVIEW - 1)}…` : line;
+  return start > 0 ? `…${clipped}` : clipped;
+}
+
 function evaluateOne(body: unknown, a: Assertion): AssertionFailure | undefined {
+  // The schema requires a path when text is not set; a hand-built monitor without one fails below.
+  const path = a.path ?? '';
   let at: PathLookup;
   try {
-    at = lookupPath(body, a.path);
+    at = lookupPath(body, path);
   } catch {
     // The schema rejects such paths; a hand-built monitor still gets a failure, not a crash.
     at = { found: false };
   }
   const actual = at.found ? at.value : undefined;
   const fail = (operator: string, expected: unknown): AssertionFailure => ({
-    path: a.path,
+    path,
     operator,
     expected,
     actual,
@@ -49,6 +116,10 @@ function evaluateOne(body: unknown, a: Assertion): AssertionFailure | undefined 
   if (a.exists !== undefined) return at.found === a.exists ? undefined : fail('exists', a.exists);
   if (a.equals !== undefined) {
     return at.found && jsonEqual(actual, a.equals) ? undefined : fail('equals', a.equals);
+  }
+  if (a.notEquals !== undefined) {
+    // A missing value fails: "status is not down" should not pass when there is no status at all.
+    return at.found && !jsonEqual(actual, a.notEquals) ? undefined : fail('notEquals', a.notEquals);
   }
   if (a.oneOf !== undefined) {
     return at.found && a.oneOf.some((v) => jsonEqual(actual, v)) ? undefined : fail('oneOf', a.oneOf);
@@ -190,6 +261,16 @@ export function describeAssertionFailure(f: AssertionFailure): string {
         : `${f.path}: expected to be absent, got ${formatValue(f.actual)}`;
     case 'equals':
       return `${f.path}: expected ${formatValue(f.expected)}, ${got}`;
+    case 'notEquals':
+      return `${f.path}: expected anything but ${formatValue(f.expected)}, ${got}`;
+    case 'contains':
+      return f.actual === undefined
+        ? `${f.path}: expected to contain ${formatValue(f.expected)}, no body`
+        : `${f.path}: expected to contain ${formatValue(f.expected)} in the first ${TEXT_MATCH_KIB} KiB, got ${formatValue(f.actual)}`;
+    case 'notContains':
+      return f.actual === undefined
+        ? `${f.path}: expected not to contain ${formatValue(f.expected)}, no body`
+        : `${f.path}: expected not to contain ${formatValue(f.expected)}, got ${formatValue(f.actual)}`;
     case 'oneOf': {
       const options = Array.isArray(f.expected) ? f.expected.map(formatValue).join(', ') : '';
       return `${f.path}: expected one of ${options}, ${got}`;
@@ -205,6 +286,11 @@ export function describeAssertionFailure(f: AssertionFailure): string {
     }
     case 'matches': {
       const want = `to match /${String(f.expected)}/`;
+      if (f.path === TEXT_PATH) {
+        return f.actual === undefined
+          ? `${f.path}: expected ${want}, no body`
+          : `${f.path}: expected ${want} in the first ${TEXT_MATCH_KIB} KiB, got ${formatValue(f.actual)}`;
+      }
       if (f.actual === undefined || typeof f.actual === 'string')
         return `${f.path}: expected ${want}, ${got}`;
       return `${f.path}: expected a string ${want}, got ${kindOf(f.actual)} ${formatValue(f.actual)}`;

@@ -102,12 +102,26 @@ function runbookComponent(name: string, entry: JsonObject): ComponentStatus | un
 // observedUnit values that mean time, and their factor to ms.
 const TIME_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, us: 0.001, ns: 0.000001 };
 
-function healthJsonComponent(name: string, entry: JsonObject): ComponentStatus | undefined {
+// Measurement names (the part after the last ":" of a health+json key) whose time observation is a
+// latency. The draft's other time-valued measurement, `uptime`, is how long the process has run: an
+// uptime of 120.9 s is not a 120,900 ms response.
+const LATENCY_MEASUREMENTS: ReadonlySet<string> = new Set(['responsetime', 'latency']);
+
+function isLatencyMeasurement(key: string): boolean {
+  const colon = key.lastIndexOf(':');
+  return colon >= 0 && LATENCY_MEASUREMENTS.has(key.slice(colon + 1).toLowerCase());
+}
+
+function healthJsonComponent(
+  name: string,
+  entry: JsonObject,
+  latencyKey: boolean,
+): ComponentStatus | undefined {
   const status = statusText(entry.status);
   if (status === undefined) return undefined;
   const observed = finite(entry.observedValue);
   const unit = typeof entry.observedUnit === 'string' ? entry.observedUnit : undefined;
-  const factor = unit === undefined ? undefined : TIME_UNITS[unit];
+  const factor = unit === undefined || !latencyKey ? undefined : TIME_UNITS[unit];
   const latencyMs = observed !== undefined && factor !== undefined ? observed * factor : undefined;
   let detail: string | undefined;
   if (typeof entry.output === 'string' && entry.output.trim()) detail = clip(entry.output);
@@ -129,10 +143,11 @@ function collect(map: unknown, into: ComponentStatus[]): void {
     if (Array.isArray(value)) {
       // application/health+json: one array per "component:measurement", one object per instance.
       const single = value.length === 1;
+      const latencyKey = isLatencyMeasurement(key);
       value.forEach((item, i) => {
         if (!isObject(item)) return;
         const id = typeof item.componentId === 'string' && item.componentId ? item.componentId : String(i);
-        const component = healthJsonComponent(single ? key : `${key}/${id}`, item);
+        const component = healthJsonComponent(single ? key : `${key}/${id}`, item, latencyKey);
         if (component) into.push(component);
       });
     } else if (isObject(value)) {
@@ -157,4 +172,65 @@ export function extractComponents(body: unknown): HealthDocument | undefined {
     return undefined;
   }
   return { ...(overall !== undefined && { overallStatus: overall }), components };
+}
+
+/** What a health document says about itself, judged by {@link healthVerdict}. */
+export type HealthVerdict =
+  | {
+      readonly ok: true;
+      /** What stands out without failing: a `warn` status, or components down under a healthy status. */
+      readonly note?: string;
+    }
+  | {
+      readonly ok: false;
+      /** One line naming the status and the failing components, for the page. */
+      readonly detail: string;
+    };
+
+function describeComponent(c: ComponentStatus): string {
+  return c.detail === undefined ? `${c.name} ${c.status}` : `${c.name} ${c.status} (${c.detail})`;
+}
+
+function listComponents(components: readonly ComponentStatus[]): string {
+  const shown = components.slice(0, 5).map(describeComponent).join(', ');
+  return components.length > 5 ? `${shown} and ${components.length - 5} more` : shown;
+}
+
+/**
+ * The document's own verdict on a 2xx answer. Many services answer 200 and put the truth in the body,
+ * so a top-level `status` that means down (`fail`, `down`, `error` in any case, the
+ * application/health+json draft's word and its aliases, or the runbooks' `unhealthy`, `not_ready`)
+ * fails, naming the components that are down. `warn` (or `degraded`) passes with a note.
+ *
+ * The top-level status is the service's own judgement of which components it needs, so a component
+ * down under a healthy top-level status passes with a note (an optional Redis may be down). A
+ * document with components and no top-level status leaves the judgement to its components: any of
+ * them down fails.
+ */
+export function healthVerdict(doc: HealthDocument): HealthVerdict {
+  const down = doc.components.filter((c) => c.state === 'unhealthy');
+  const degraded = doc.components.filter((c) => c.state === 'degraded');
+  const overall = doc.overallStatus;
+  const state = overall === undefined ? undefined : componentState(overall);
+  if (state === 'unhealthy' || (overall === undefined && down.length > 0)) {
+    if (overall === undefined)
+      return {
+        ok: false,
+        detail: `health document (no overall status) reports down: ${listComponents(down)}`,
+      };
+    const says = `health document says ${JSON.stringify(overall)}`;
+    return {
+      ok: false,
+      detail: down.length > 0 ? `${says}: ${listComponents(down)}` : `${says}, naming no failing component`,
+    };
+  }
+  const notes: string[] = [];
+  if (state === 'degraded') {
+    const which = degraded.length > 0 ? `: ${listComponents(degraded)}` : '';
+    notes.push(`health document says ${JSON.stringify(overall)}${which}`);
+  }
+  if (down.length > 0) {
+    notes.push(`health document says ${JSON.stringify(overall)} but lists down: ${listComponents(down)}`);
+  }
+  return notes.length > 0 ? { ok: true, note: notes.join('; ') } : { ok: true };
 }

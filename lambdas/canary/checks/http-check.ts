@@ -38,9 +38,10 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_MAX_REDIRECTS,
   type SecretRef,
+  TEXT_MATCH_MAX_BYTES,
 } from '../../../lib/config/monitor-schema.ts';
 import type { HttpMonitor, JsonEndpoint } from '../../../lib/config/resolve.ts';
-import { describeAssertionFailure, evaluateAssertions } from './assertions.ts';
+import { describeAssertionFailure, evaluateAssertions, needsJson, needsText } from './assertions.ts';
 import {
   type CertificateExpiry,
   type ChainCertificate,
@@ -48,7 +49,7 @@ import {
   chainOf,
   judgeCertificate,
 } from './certificate.ts';
-import { extractComponents } from './health-document.ts';
+import { extractComponents, type HealthDocument, healthVerdict } from './health-document.ts';
 import type { CheckFailure, CheckResult, CheckSuccess, ComponentStatus, ReasonCode } from './result.ts';
 
 /** The canary's version, sent in `user-agent`. A test keeps it equal to package.json's. */
@@ -375,44 +376,71 @@ function describeSecretRef(ref: SecretRef): string {
 }
 
 type BuiltHeaders =
-  | { readonly ok: true; readonly headers: Record<string, string>; readonly secretNames: readonly string[] }
+  | {
+      readonly ok: true;
+      readonly headers: Record<string, string>;
+      readonly secretNames: readonly string[];
+      /** Query parameters to add to the URL, secrets resolved, in config order. */
+      readonly query: ReadonlyArray<readonly [string, string]>;
+      /** Values read from secrets for the query: never shown in a detail or a URL the result carries. */
+      readonly querySecrets: readonly string[];
+    }
   | { readonly ok: false; readonly detail: string };
 
+type SecretRead =
+  | { readonly where: 'header' | 'query'; readonly name: string; readonly value: string }
+  | { readonly where: 'header' | 'query'; readonly name: string; readonly detail: string };
+
 /**
- * The request headers, secrets resolved (with their prefix), names lower-cased, defaults added.
- * Secret reads count against the check's deadline; a read still pending at the deadline is reported
- * as `secret_unavailable`, since the target was never asked.
+ * The request headers, secrets resolved (with their prefix), names lower-cased, defaults added; and
+ * the query parameters to add to the URL, secrets resolved the same way. Secret reads count against
+ * the check's deadline; a read still pending at the deadline is reported as `secret_unavailable`,
+ * since the target was never asked.
  */
 async function buildHeaders(
-  monitor: Pick<HttpRequestSpec, 'headers' | 'body'>,
+  monitor: Pick<HttpRequestSpec, 'headers' | 'body' | 'query'>,
   deps: HttpCheckDeps,
   deadlineIn: number,
 ): Promise<BuiltHeaders> {
   const headers: Record<string, string> = {};
-  const secrets: Array<Promise<{ name: string; value: string } | { name: string; detail: string }>> = [];
+  const query: Array<readonly [string, string]> = [];
+  const secrets: Array<Promise<SecretRead>> = [];
+  const pending: string[] = [];
+  const read = (where: 'header' | 'query', name: string, ref: SecretRef): Promise<SecretRead> =>
+    (async () => {
+      try {
+        const secret = await deps.resolveSecret(ref);
+        // Header values carry no surrounding whitespace; a parameter saved with a trailing newline
+        // would otherwise make the request invalid (or, in a query, send the newline).
+        return { where, name, value: `${ref.prefix ?? ''}${String(secret).trim()}` };
+      } catch (err) {
+        // The resolver's message names the parameter, never the value; ours is built the same way.
+        return {
+          where,
+          name,
+          detail: `${where} ${name}: ${describeSecretRef(ref)} is unavailable (${errorMessage(err)})`,
+        };
+      }
+    })();
   for (const [rawName, value] of Object.entries(monitor.headers)) {
     const name = rawName.toLowerCase();
     if (typeof value === 'string') {
       headers[name] = value;
       continue;
     }
-    secrets.push(
-      (async () => {
-        try {
-          const secret = await deps.resolveSecret(value);
-          // Header values carry no surrounding whitespace; a parameter saved with a trailing newline
-          // would otherwise make the request invalid.
-          return { name, value: `${value.prefix ?? ''}${String(secret).trim()}` };
-        } catch (err) {
-          // The resolver's message names the parameter, never the value; ours is built the same way.
-          return {
-            name,
-            detail: `header ${name}: ${describeSecretRef(value)} is unavailable (${errorMessage(err)})`,
-          };
-        }
-      })(),
-    );
+    secrets.push(read('header', name, value));
+    pending.push(`header ${name} (${describeSecretRef(value)})`);
   }
+  // Names keep their case (servers may care); plain values come first, then secrets, each in config order.
+  for (const [name, value] of Object.entries(monitor.query ?? {})) {
+    if (typeof value === 'string') {
+      query.push([name, value]);
+      continue;
+    }
+    secrets.push(read('query', name, value));
+    pending.push(`query ${name} (${describeSecretRef(value)})`);
+  }
+  const querySecrets: string[] = [];
   if (secrets.length > 0) {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => {
@@ -421,17 +449,18 @@ async function buildHeaders(
     const resolved = await Promise.race([Promise.all(secrets), late]);
     clearTimeout(timer);
     if (resolved === 'late') {
-      const names = Object.entries(monitor.headers)
-        .filter(([, v]) => typeof v !== 'string')
-        .map(([n, v]) => `header ${n.toLowerCase()} (${describeSecretRef(v as SecretRef)})`);
       return {
         ok: false,
-        detail: `timed out after ${Math.round(deadlineIn)} ms reading ${names.join(', ')}`,
+        detail: `timed out after ${Math.round(deadlineIn)} ms reading ${pending.join(', ')}`,
       };
     }
     for (const r of resolved) {
       if ('detail' in r) return { ok: false, detail: r.detail };
-      headers[r.name] = r.value;
+      if (r.where === 'header') headers[r.name] = r.value;
+      else {
+        query.push([r.name, r.value]);
+        querySecrets.push(r.value);
+      }
     }
   }
   headers['user-agent'] ??= USER_AGENT;
@@ -442,7 +471,26 @@ async function buildHeaders(
   const secretNames = Object.entries(monitor.headers)
     .filter(([, v]) => typeof v !== 'string')
     .map(([n]) => n.toLowerCase());
-  return { ok: true, headers, secretNames };
+  return { ok: true, headers, secretNames, query, querySecrets };
+}
+
+/**
+ * Replaces every secret query value in `text` (as sent, and as a URL encodes it) with `***`, so a
+ * detail or a redirect's URL never carries one into a page or a log. Values under 4 characters are
+ * left alone: masking them would mangle the text and hide nothing worth hiding.
+ */
+function redactor(values: readonly string[]): (text: string) => string {
+  const forms = new Set<string>();
+  for (const v of values) {
+    if (v.length < 4) continue;
+    forms.add(v);
+    forms.add(encodeURIComponent(v));
+    forms.add(new URLSearchParams({ v }).toString().slice(2));
+  }
+  if (forms.size === 0) return (text) => text;
+  // Longest first, so a value is masked whole before any encoding of a part of it.
+  const ordered = [...forms].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((t, form) => t.split(form).join('***'), text);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,6 +528,12 @@ function bodyPreview(text: string): string {
 
 type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly text: string };
 
+/** What `text: true` assertions search: the body's first {@link TEXT_MATCH_MAX_BYTES} bytes as UTF-8. */
+function bodyText(body: Buffer): string {
+  const text = body.subarray(0, TEXT_MATCH_MAX_BYTES).toString('utf8');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 function parseJson(body: Buffer): Parsed {
   let text = body.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -509,6 +563,8 @@ type HttpRequestSpec = Pick<
   | 'expectStatus'
   | 'maxLatencyMs'
   | 'assertions'
+  | 'query'
+  | 'healthStatus'
 > &
   Partial<Pick<HttpMonitor, 'certificate'>>;
 
@@ -590,6 +646,9 @@ export async function requestJson(
     retryNetworkErrors: true,
     expectStatus: [],
     assertions: [],
+    ...(endpoint.query !== undefined && { query: endpoint.query }),
+    // A queue's or a backup API's body is read for a number, not judged as a health document.
+    healthStatus: false,
   };
   let json: { value: unknown } | undefined;
   const result = await exchange(spec, deps, {
@@ -625,7 +684,11 @@ async function exchange(
   const deadline = start + monitor.timeoutMs;
   const progress: Progress = { attempts: 1 };
   const expect = monitor.expectStatus;
-  const wantJson = monitor.assertions.length > 0 || options.onJson !== undefined;
+  const wantJson = needsJson(monitor.assertions) || options.onJson !== undefined;
+  // `text: true` assertions read the raw body whatever its content-type (HTML, plain "OK").
+  const wantText = needsText(monitor.assertions);
+  // Masks secret query values; set once they are read.
+  let redact = (text: string): string => text;
   const statusOk = (code: number): boolean =>
     expect.length === 0 ? code >= 200 && code < 300 : expect.includes(code);
 
@@ -637,7 +700,7 @@ async function exchange(
     ...(progress.latencyMs !== undefined && { latencyMs: Math.round(progress.latencyMs) }),
     ...(progress.statusCode !== undefined && { statusCode: progress.statusCode }),
     attempts: progress.attempts,
-    ...(progress.finalUrl !== undefined && { finalUrl: progress.finalUrl }),
+    ...(progress.finalUrl !== undefined && { finalUrl: redact(progress.finalUrl) }),
     ...(progress.components !== undefined && { components: progress.components }),
     ...(progress.overallStatus !== undefined && { overallStatus: progress.overallStatus }),
     ...(progress.certificate !== undefined && {
@@ -657,7 +720,7 @@ async function exchange(
     ...base(),
     ok: false,
     reason,
-    detail,
+    detail: redact(detail),
     ...extra,
   });
 
@@ -674,13 +737,17 @@ async function exchange(
 
     const built = await buildHeaders(monitor, deps, deadline - clock());
     if (!built.ok) return fail('secret_unavailable', built.detail);
+    for (const [name, value] of built.query) url.searchParams.append(name, value);
+    redact = redactor(built.querySecrets);
+    // What " at <url>" in a detail compares with: the URL as requested, query included.
+    const requested = url.href;
 
     const limits: HopLimits = {
       clock,
       deadline,
       maxBodyBytes: monitor.maxBodyBytes,
       followRedirects: monitor.maxRedirects > 0,
-      keepBody: (h) => wantJson || isJsonMediaType(mediaType(h)),
+      keepBody: (h) => wantJson || wantText || isJsonMediaType(mediaType(h)),
       statusOk,
       httpsAgent: deps.ca?.length
         ? new HttpsAgent({ keepAlive: false, maxCachedSessions: 0, ca: [...rootCertificates, ...deps.ca] })
@@ -694,7 +761,7 @@ async function exchange(
     for (;;) {
       const outcome = await sendOnce(hop, limits);
       if (outcome.type === 'timeout') {
-        return fail('timeout', `no answer within ${monitor.timeoutMs} ms${where(hop.url, monitor.url)}`);
+        return fail('timeout', `no answer within ${monitor.timeoutMs} ms${where(hop.url, requested)}`);
       }
       if (outcome.type === 'error') {
         const reason = classifyError(outcome.error);
@@ -710,7 +777,7 @@ async function exchange(
           progress.attempts++;
           continue;
         }
-        return fail(reason, `${describeError(outcome.error)}${where(hop.url, monitor.url)}`);
+        return fail(reason, `${describeError(outcome.error)}${where(hop.url, requested)}`);
       }
 
       const answer = outcome.answer;
@@ -780,10 +847,11 @@ async function exchange(
   function judge(answer: Answer): CheckResult {
     const type = mediaType(answer.headers);
     let parsed: Parsed | undefined;
+    let doc: HealthDocument | undefined;
     if (answer.body !== undefined && answer.bodyEnd === 'complete') {
       parsed = parseJson(answer.body);
       if (parsed.ok) {
-        const doc = extractComponents(parsed.value);
+        doc = extractComponents(parsed.value);
         if (doc) {
           progress.components = doc.components;
           if (doc.overallStatus !== undefined) progress.overallStatus = doc.overallStatus;
@@ -821,17 +889,28 @@ async function exchange(
         );
     }
 
-    if (wantJson) {
-      if (!parsed?.ok) {
-        const preview = parsed ? bodyPreview(parsed.text) : 'empty';
-        return fail('bad_json', `body is not JSON (${type || 'no content-type'}, ${preview})`);
-      }
-      const failures = evaluateAssertions(parsed.value, monitor.assertions);
-      if (failures.length > 0) {
-        return fail('assertion_failed', failures.map(describeAssertionFailure).join('; '), {
-          assertions: failures,
-        });
-      }
+    if (wantJson && !parsed?.ok) {
+      const preview = parsed ? bodyPreview(parsed.text) : 'empty';
+      return fail('bad_json', `body is not JSON (${type || 'no content-type'}, ${preview})`);
+    }
+    const failures =
+      monitor.assertions.length > 0
+        ? evaluateAssertions(
+            parsed?.ok ? parsed.value : undefined,
+            monitor.assertions,
+            wantText && answer.body !== undefined ? bodyText(answer.body) : undefined,
+          )
+        : [];
+    // The document's own verdict comes before the monitor's assertions: a service that says it is
+    // down is the news, as a 503 is. Failed assertions still ride along for the page.
+    const health = doc && monitor.healthStatus !== false ? healthVerdict(doc) : undefined;
+    if (health && !health.ok) {
+      return fail('health_status', health.detail, failures.length > 0 ? { assertions: failures } : undefined);
+    }
+    if (failures.length > 0) {
+      return fail('assertion_failed', failures.map(describeAssertionFailure).join('; '), {
+        assertions: failures,
+      });
     }
 
     const cert =
@@ -846,7 +925,10 @@ async function exchange(
     }
     if (parsed?.ok) options.onJson?.(parsed.value);
     // A warning rides on a pass: `vigil check` prints it, and the pager's email quotes the last check.
-    return pass(cert?.level === 'warn' ? cert.detail : undefined);
+    const notes = [health?.ok ? health.note : undefined, cert?.level === 'warn' ? cert.detail : undefined]
+      .filter((n): n is string => n !== undefined)
+      .join('; ');
+    return pass(notes === '' ? undefined : notes);
   }
 }
 

@@ -7,6 +7,9 @@
  *
  * Parsing is hand-written (no regex per segment) and cached, because the canary evaluates the same
  * few paths on every check.
+ *
+ * A path that is `$` alone, or starts with `$.` or `$[`, starts at the whole body, as in JSONPath:
+ * `$` is a bare number or a top-level array (with `length`), `$[0].id` an item of a top-level array.
  */
 
 /** One step into a JSON value: an object key, or an array index. */
@@ -46,6 +49,7 @@ function isDigit(c: number): boolean {
  */
 export function parsePath(path: string): readonly PathSegment[] {
   const segments: PathSegment[] = [];
+  let rootMarked = false;
   let i = 0;
   const n = path.length;
   if (n === 0) throw new JsonPathSyntaxError(path, 0, 'the path is empty');
@@ -71,7 +75,7 @@ export function parsePath(path: string): readonly PathSegment[] {
     } else {
       // A name: at the start of the path, or after a dot.
       let start = i;
-      if (segments.length > 0) {
+      if (segments.length > 0 || rootMarked) {
         if (c !== 46 /* . */) throw new JsonPathSyntaxError(path, i, 'expected ".", "[" or the end');
         start = i + 1;
       }
@@ -80,6 +84,13 @@ export function parsePath(path: string): readonly PathSegment[] {
       }
       let j = start + 1;
       while (j < n && isNamePart(path.charCodeAt(j))) j++;
+      // A leading `$` alone is the whole body (JSONPath's root): `$` is a bare number or array,
+      // `$[0].id` the first item of a top-level array. A key named "$" is still `["$"]`.
+      if (segments.length === 0 && start === 0 && j === 1 && path.charCodeAt(0) === 36 /* $ */) {
+        i = j;
+        rootMarked = true;
+        continue;
+      }
       segments.push({ key: path.slice(start, j) });
       i = j;
     }

@@ -14,6 +14,11 @@ export const REASON_CODES = [
   'http_status',
   'bad_json',
   'assertion_failed',
+  /**
+   * A 2xx whose health document says it is down (top-level `status` fail/down/error/unhealthy, or a
+   * component down when there is no top-level status). The detail names the failing components.
+   */
+  'health_status',
   'too_large',
   'redirect_loop',
   /** Answered, but slower than the monitor's `maxLatencyMs`. */
