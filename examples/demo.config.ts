@@ -43,6 +43,12 @@ export const expectedOutcomes: Readonly<Record<string, DemoExpectation>> = {
     fault: '/readyz answers 503 not_ready: database connection failed',
   },
   'nutri-live': { result: 'pass' },
+  'nutri-web': { result: 'pass' },
+  'nutri-ml': { result: 'pass' },
+  'nutri-ml-down': {
+    result: 'health_status',
+    fault: 'answers HTTP 200, but its body says "unhealthy": the model file is missing',
+  },
   'whatsapp-ai-health': { result: 'pass' },
   'slow-endpoint': { result: 'slow', fault: 'answers after 1.5 s; the monitor allows 1000 ms' },
   'hanging-endpoint': { result: 'timeout', fault: 'accepts the connection and never answers' },
@@ -154,6 +160,27 @@ export default defineConfig({
       kind: 'http',
       url: `${base}/nutri/health/live`,
       maxLatencyMs: 500,
+    },
+    {
+      // Nutri's web app is HTML: a text assertion on the raw body (its first 64 KiB), no JSON needed.
+      name: 'nutri-web',
+      kind: 'http',
+      url: `${base}/nutri/web`,
+      assertions: [{ text: true, contains: 'Sign in' }],
+    },
+    {
+      // runbooks/nutri.md, "Morning Health Check": the ML service's /health, expected "healthy".
+      // No assertion needed: a health document that says it is down fails on its own.
+      name: 'nutri-ml',
+      kind: 'http',
+      url: `${base}/nutri-ml/health`,
+    },
+    {
+      // The ML service with its model missing: HTTP 200, body "unhealthy". Fails as health_status,
+      // naming the failing component (set healthStatus: false to judge by the status code only).
+      name: 'nutri-ml-down',
+      kind: 'http',
+      url: `${base}/nutri-ml-down/health`,
     },
     {
       // runbooks/whatsapp-ai-assistant.md: "Verify all services show "up" status".

@@ -103,6 +103,32 @@ const whatsappHealthy = () => ({
   },
 });
 
+/** Nutri's ML service `/health` (runbooks/nutri.md, "Morning Health Check": expected "healthy"). */
+const nutriMlHealthy = () => ({
+  status: 'healthy',
+  timestamp: now(),
+  checks: { model: { status: 'ok', latencyMs: 38 }, redis: { status: 'ok', latencyMs: 2 } },
+});
+
+/**
+ * The same service with its model not loaded: it still answers HTTP 200, and only the body says
+ * "unhealthy". The check fails on the document's own verdict (health_status), with no assertion.
+ */
+const nutriMlDown = () => ({
+  status: 'unhealthy',
+  timestamp: now(),
+  checks: {
+    model: { status: 'error', error: 'model file not found: /models/nutri-v3.onnx' },
+    redis: { status: 'ok', latencyMs: 2 },
+  },
+});
+
+/** Nutri's web app: an HTML page a text assertion reads (no JSON anywhere). */
+const NUTRI_WEB_PAGE = `<!DOCTYPE html>
+<html><head><title>Nutri</title></head>
+<body><h1>Nutri</h1><p>Plan your meals.</p><a href="/login">Sign in</a></body></html>
+`;
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
@@ -159,6 +185,13 @@ const ROUTES: Record<string, Route> = {
   // Nutri (runbooks/nutri.md)
   '/nutri/health': (_req, res) => json(res, 200, { status: 'healthy', version: '1.0.0', timestamp: now() }),
   '/nutri/health/live': (_req, res) => json(res, 200, { status: 'ok' }),
+  '/nutri/web': (_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(NUTRI_WEB_PAGE);
+  },
+  '/nutri-ml/health': (_req, res) => json(res, 200, nutriMlHealthy()),
+  // 200 with "unhealthy" in the body: many services put the truth there.
+  '/nutri-ml-down/health': (_req, res) => json(res, 200, nutriMlDown()),
   // WhatsApp AI assistant (runbooks/whatsapp-ai-assistant.md)
   '/whatsapp/api/health': (_req, res) => json(res, 200, whatsappHealthy()),
   // Faults
