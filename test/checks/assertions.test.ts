@@ -197,3 +197,64 @@ describe('jsonEqual', () => {
     expect(jsonEqual(1, '1')).toBe(false);
   });
 });
+
+describe('notEquals and text assertions', () => {
+  it('notEquals fails on the value it rules out and on a missing value, and passes any other', () => {
+    expect(one({ path: 'checks.database.status', notEquals: 'error' })).toEqual({
+      path: 'checks.database.status',
+      operator: 'notEquals',
+      expected: 'error',
+      actual: 'error',
+    });
+    expect(one({ path: 'checks.nope', notEquals: 'error' })?.actual).toBeUndefined();
+    expect(one({ path: 'checks.redis.status', notEquals: 'error' })).toBeUndefined();
+    expect(one({ path: 'checks.memory', notEquals: { percentage: 91, label: '91%' } })?.operator).toBe(
+      'notEquals',
+    );
+  });
+
+  it('reads the text it is given for text: true, and fails without one', () => {
+    const text = 'OK\n';
+    expect(evaluateAssertions(undefined, [{ text: true, contains: 'OK' }], text)).toEqual([]);
+    expect(evaluateAssertions(undefined, [{ text: true, notContains: 'DOWN' }], text)).toEqual([]);
+    expect(evaluateAssertions(undefined, [{ text: true, matches: '^OK\\s*$' }], text)).toEqual([]);
+    expect(evaluateAssertions(undefined, [{ text: true, contains: 'OK' }])).toEqual([
+      { path: 'body text', operator: 'contains', expected: 'OK', actual: undefined },
+    ]);
+  });
+
+  it('words each failure for a page', () => {
+    expect(
+      describeAssertionFailure({
+        path: 'mode',
+        operator: 'notEquals',
+        expected: 'maintenance',
+        actual: 'maintenance',
+      }),
+    ).toBe('mode: expected anything but "maintenance", got "maintenance"');
+    expect(
+      describeAssertionFailure({
+        path: 'body text',
+        operator: 'contains',
+        expected: 'Sign in',
+        actual: 'Bad Gateway',
+      }),
+    ).toBe('body text: expected to contain "Sign in" in the first 64 KiB, got "Bad Gateway"');
+    expect(
+      describeAssertionFailure({
+        path: 'body text',
+        operator: 'notContains',
+        expected: 'error',
+        actual: 'an error',
+      }),
+    ).toBe('body text: expected not to contain "error", got "an error"');
+    expect(
+      describeAssertionFailure({
+        path: 'body text',
+        operator: 'matches',
+        expected: '^OK',
+        actual: undefined,
+      }),
+    ).toBe('body text: expected to match /^OK/, no body');
+  });
+});

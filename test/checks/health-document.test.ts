@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { componentState, extractComponents } from '../../lambdas/canary/checks/health-document.ts';
+import {
+  componentState,
+  extractComponents,
+  healthVerdict,
+} from '../../lambdas/canary/checks/health-document.ts';
 import {
   HEALTH_JSON,
   MADEF_DEGRADED,
@@ -143,5 +147,73 @@ describe('componentState', () => {
     ['starting', 'unknown'],
   ])('maps %j to %s', (status, state) => {
     expect(componentState(status)).toBe(state);
+  });
+});
+
+describe('healthVerdict', () => {
+  it('fails on a top-level status that means down, naming the components that are down', () => {
+    const doc = extractComponents(MADEF_DEGRADED);
+    expect(doc && healthVerdict(doc)).toEqual({
+      ok: false,
+      detail:
+        'health document says "unhealthy": database error (connect ETIMEDOUT 10.0.0.5:5432), whatsapp disconnected (connected: false)',
+    });
+  });
+
+  it('says when a failing document names no failing component', () => {
+    expect(healthVerdict({ overallStatus: 'not_ready', components: [] })).toEqual({
+      ok: false,
+      detail: 'health document says "not_ready", naming no failing component',
+    });
+  });
+
+  it('lists at most five components and counts the rest', () => {
+    const components = Array.from({ length: 7 }, (_, i) => ({
+      name: `c${i}`,
+      state: 'unhealthy' as const,
+      status: 'down',
+    }));
+    expect(healthVerdict({ overallStatus: 'DOWN', components })).toEqual({
+      ok: false,
+      detail: 'health document says "DOWN": c0 down, c1 down, c2 down, c3 down, c4 down and 2 more',
+    });
+  });
+
+  it('passes warn with a note, a healthy document silently, and a component down under healthy with a note', () => {
+    const warn = extractComponents(HEALTH_JSON);
+    expect(warn && healthVerdict(warn)).toEqual({
+      ok: true,
+      note: 'health document says "warn": memory:utilization/node-1 warn (heap near limit)',
+    });
+    const healthy = extractComponents(MADEF_HEALTHY);
+    expect(healthy && healthVerdict(healthy)).toEqual({ ok: true });
+    const waha = extractComponents(WHATSAPP_ASSISTANT_HEALTH);
+    expect(waha && healthVerdict(waha)).toEqual({
+      ok: true,
+      note: 'health document says "healthy" but lists down: waha down (ECONNREFUSED)',
+    });
+  });
+
+  it('passes a status word it does not know, leaving the verdict to the status code', () => {
+    expect(healthVerdict({ overallStatus: 'maintenance', components: [] })).toEqual({ ok: true });
+  });
+});
+
+describe('latency in application/health+json', () => {
+  it('is read only from a :responseTime or :latency entry, not from an uptime in seconds', () => {
+    expect(
+      extractComponents({
+        status: 'pass',
+        checks: {
+          uptime: [{ componentType: 'system', observedValue: 120.9, observedUnit: 's', status: 'pass' }],
+          'cpu:utilization': [{ observedValue: 12, observedUnit: 'ms', status: 'pass' }],
+          'api:latency': [{ observedValue: 0.25, observedUnit: 's', status: 'pass' }],
+        },
+      })?.components,
+    ).toEqual([
+      { name: 'uptime', state: 'healthy', status: 'pass', detail: 'observed 120.9 s' },
+      { name: 'cpu:utilization', state: 'healthy', status: 'pass', detail: 'observed 12 ms' },
+      { name: 'api:latency', state: 'healthy', status: 'pass', latencyMs: 250 },
+    ]);
   });
 });

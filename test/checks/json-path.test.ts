@@ -74,3 +74,22 @@ describe('lookupPath', () => {
     });
   });
 });
+
+describe('the root path $', () => {
+  it('is the whole body alone, and starts a path into a top-level array', () => {
+    expect(parsePath('$')).toEqual([]);
+    expect(parsePath('$[0].id')).toEqual([{ index: 0 }, { key: 'id' }]);
+    expect(parsePath('$.status')).toEqual([{ key: 'status' }]);
+    expect(lookupPath(42, '$')).toEqual({ found: true, value: 42 });
+    expect(lookupPath([{ id: 7 }], '$[0].id')).toEqual({ found: true, value: 7 });
+  });
+
+  it('leaves names that only start with $ as keys, and reaches a key named "$" by quoting it', () => {
+    expect(parsePath('$ok')).toEqual([{ key: '$ok' }]);
+    expect(lookupPath({ $: 1 }, '["$"]')).toEqual({ found: true, value: 1 });
+    expect(() => parsePath('$x.$')).not.toThrow();
+    expect(() => parsePath('$$')).not.toThrow();
+    expect(() => parsePath('$a')).not.toThrow();
+    expect(() => parsePath('$b.')).toThrow(JsonPathSyntaxError);
+  });
+});

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpCheckDeps, runHttpCheck } from '../../lambdas/canary/checks/http-check.ts';
 import type { CheckFailure, CheckResult } from '../../lambdas/canary/checks/result.ts';
-import { type HttpMonitor, resolveMonitor } from '../../lib/config/resolve.ts';
+import { ConfigError, type HttpMonitor, parseConfig, resolveMonitor } from '../../lib/config/resolve.ts';
 import { type HttpMonitorInput, httpMonitorSchema, TEXT_MATCH_MAX_BYTES } from '../../lib/config/schema.ts';
 import { type RouteServer, startRouteServer } from '../support/route-server.ts';
 
@@ -165,5 +165,58 @@ describe('notEquals', () => {
     expect((await runHttpCheck(monitor('/mode', [{ path: 'mode', notEquals: 'down' }]), noSecrets)).ok).toBe(
       true,
     );
+  });
+});
+
+describe('the config says how to write them', () => {
+  function problems(monitor: Record<string, unknown>): string[] {
+    try {
+      parseConfig({ project: 'x', monitors: [monitor] });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    throw new Error('expected the config to be rejected');
+  }
+  const http = (assertions: unknown[]) => ({
+    name: 'web',
+    kind: 'http',
+    url: 'https://a.example.com/',
+    assertions,
+  });
+
+  it('wants a path or text: true, not both and not neither', () => {
+    expect(problems(http([{ contains: 'OK' }]))).toEqual([
+      'monitors[0].assertions[0]: needs a path into the JSON body, e.g. { path: "checks.database.status", equals: "ok" } ("$" is the whole body), or text: true for the raw body, e.g. { text: true, contains: "OK" }',
+    ]);
+    expect(problems(http([{ path: 'status', text: true, contains: 'OK' }]))).toEqual([
+      'monitors[0].assertions[0]: has both path and text; use path for a JSON value or text: true for the raw body, one per assertion',
+    ]);
+  });
+
+  it('points a text operator on a path, and a JSON operator on text, to the right form', () => {
+    expect(problems(http([{ path: 'status', contains: 'ok' }]))).toEqual([
+      'monitors[0].assertions[0]: contains searches the raw body: use { text: true, contains: "ok" }; for a JSON string at a path use matches',
+    ]);
+    expect(problems(http([{ text: true, equals: 'OK' }]))).toEqual([
+      'monitors[0].assertions[0]: text: true searches the raw body and takes contains, notContains or matches, not equals; for a JSON value use a path, e.g. { path: "$", equals: ... }',
+    ]);
+    expect(problems(http([{ text: true }]))).toEqual([
+      'monitors[0].assertions[0]: needs one operator: contains, notContains or matches, e.g. { text: true, contains: "OK" }',
+    ]);
+  });
+
+  it('keeps text: true to HTTP bodies', () => {
+    expect(
+      problems({
+        name: 'worker',
+        kind: 'command',
+        instances: ['i-0123456789abcdef0'],
+        command: 'echo OK',
+        assertions: [{ text: true, contains: 'OK' }],
+      }),
+    ).toEqual([
+      "monitors[0].assertions[0].text: text: true is for HTTP bodies; a command's stdout is parsed as JSON, so use a path",
+    ]);
   });
 });
