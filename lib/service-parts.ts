@@ -20,10 +20,11 @@ import type { Remediation } from './constructs/remediation.ts';
 import { ServiceDashboard } from './constructs/service-dashboard.ts';
 import { ServiceIncident } from './constructs/service-incident.ts';
 import { truncate } from './constructs/text.ts';
+import { WarningAlarms } from './constructs/warning-alarms.ts';
 import { monitorAlarmPeriodSeconds } from './monitors/alarm-timing.ts';
 import { invocationGroups } from './monitors/invocation-groups.ts';
 import { groupedServiceAlarmName, monitorAlarmName } from './naming.ts';
-import { serviceAlarmNames } from './paging/catalog.ts';
+import { serviceAlarmNames, warningAspects } from './paging/catalog.ts';
 import type { IncidentPlan } from './paging/incident-plan.ts';
 import { type AlarmActionStrategy, AllOfStrategy } from './paging/severity-action-strategy.ts';
 
@@ -102,6 +103,16 @@ export function addHealthMonitors(
         paging,
       });
       for (const [aspect, alarm] of aspects.alarms)
+        alarms.set(monitorAlarmName(project, monitor.name, aspect), alarm);
+    }
+    if (warningAspects(monitor).length > 0) {
+      const warnings = new WarningAlarms(health, 'WarningAlarms', {
+        project,
+        monitor,
+        periodSeconds: health.periodSeconds,
+        paging,
+      });
+      for (const [aspect, alarm] of warnings.alarms)
         alarms.set(monitorAlarmName(project, monitor.name, aspect), alarm);
     }
   }

@@ -87,9 +87,28 @@ export interface PagerCatalog {
   readonly alarms: Readonly<Record<string, CatalogAlarm>>;
 }
 
-/** Aspect alarms a queue monitor gets (see lib/constructs/queue-alarms.ts), with their severities. */
+/**
+ * Warning alarms of a `full`-tier monitor (lib/constructs/warning-alarms.ts): `certificate-warning`
+ * for an https monitor with `certificate.warningAlarm`, `disk-warning` for a disk aspect with
+ * `warnUsedPercent`. Lean and grouped monitors publish no such metric, so they get none.
+ */
+export function warningAspects(monitor: Monitor): { aspect: string; severity: Severity }[] {
+  if (monitor.tier !== 'full') return [];
+  if (monitor.kind === 'http' && monitor.certificate?.warningAlarm) {
+    return [{ aspect: 'certificate-warning', severity: monitor.certificate.warningSeverity }];
+  }
+  if (monitor.kind === 'command' && monitor.disk?.warnUsedPercent !== undefined) {
+    return [{ aspect: 'disk-warning', severity: monitor.disk.warningSeverity }];
+  }
+  return [];
+}
+
+/**
+ * Aspect alarms a monitor gets besides its `Success` alarm, with their severities: a queue's (see
+ * lib/constructs/queue-alarms.ts) and the certificate and disk warnings ({@link warningAspects}).
+ */
 export function queueAspects(monitor: Monitor): { aspect: string; severity: Severity }[] {
-  if (monitor.kind !== 'queue') return [];
+  if (monitor.kind !== 'queue') return warningAspects(monitor);
   return [
     ...(monitor.warnDepth !== undefined ? [{ aspect: 'warning', severity: monitor.warningSeverity }] : []),
     ...(monitor.stalled ? [{ aspect: 'stalled', severity: monitor.severity }] : []),
