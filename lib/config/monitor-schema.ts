@@ -241,13 +241,13 @@ const queryParamsSchema = z
 // Assertions on a JSON body
 // ---------------------------------------------------------------------------------------------
 
-/** Grammar of JSON paths: dotted names, `[0]` indices and `["quoted.keys"]`. */
+/** Grammar of JSON paths: dotted names, `[0]` indices and `["quoted.keys"]`; a leading `$` alone is the whole body. */
 export const JSON_PATH =
   /^(?:[A-Za-z_$][\w$-]*|\[\d+\]|\["[^"]*"\])(?:\.[A-Za-z_$][\w$-]*|\[\d+\]|\["[^"]*"\])*$/;
 
 const jsonPath = matching(
   JSON_PATH,
-  'must be a dotted path like "checks.database.status", "items[0].id" or \'checks["a.b"].status\'',
+  'must be a dotted path like "checks.database.status", "items[0].id" or \'checks["a.b"].status\', or "$" for the whole body',
 );
 
 const comparisonSchema = z
