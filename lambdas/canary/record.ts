@@ -73,7 +73,9 @@ export function recordResult(
   }
   for (const name of MEASUREMENT_METRICS) {
     const value = result.measurements?.[name];
-    if (value !== undefined) metrics.addMetric(name, MEASUREMENT_UNITS[name], value);
+    if (value === undefined) continue;
+    if (publishes(monitor, name)) metrics.addMetric(name, MEASUREMENT_UNITS[name], value);
+    else metrics.addMetadata(name, String(value));
   }
   // Not metrics (no cost): searchable context in the same EMF line.
   metrics.addMetadata('reason', result.ok ? 'ok' : result.reason);
@@ -86,6 +88,18 @@ export function recordResult(
     single.addDimensions({ [MONITOR_DIMENSION]: monitor.name, [COMPONENT_DIMENSION]: component.name });
     single.addMetric(MetricNames.componentHealthy, MetricUnit.Count, component.state === 'healthy' ? 1 : 0);
   }
+}
+
+/**
+ * Whether a full-tier monitor publishes a measurement as a metric. `CertificateDaysLeft` only when
+ * the certificate warning alarm reads it: every https monitor measures it, and a metric per monitor
+ * ($0.30 a month) for a number that moves once a day, with nothing watching it, is not worth it;
+ * the check itself warns and fails on it, and the log line keeps it.
+ */
+export function publishes(monitor: Monitor, name: MeasurementName): boolean {
+  if (name === 'CertificateDaysLeft')
+    return monitor.kind === 'http' && monitor.certificate?.warningAlarm === true;
+  return true;
 }
 
 /** `lean` and `grouped`: one metric, everything else as EMF metadata (searchable, free). */

@@ -127,6 +127,9 @@ export function metricNames(monitor: Monitor, componentsPerMonitor: number = USA
       const c = monitor.componentMetrics;
       const n = c === false ? 0 : c === true ? componentsPerMonitor : c.length;
       for (let i = 0; i < n; i++) names.push(`ComponentHealthy/${c === true || c === false ? i + 1 : c[i]}`);
+      // Every https monitor reads its certificate; a full-tier one publishes the days left when its
+      // warning alarm needs them (lambdas/canary/record.ts), else they ride in the log line, free.
+      if (monitor.certificate?.warningAlarm) names.push(CERTIFICATE_METRIC);
       break;
     }
     case 'queue':
@@ -141,10 +144,18 @@ export function metricNames(monitor: Monitor, componentsPerMonitor: number = USA
       if (monitor.source.kind !== 'endpoint') names.push('BackupSizeBytes', 'BackupCount');
       break;
     case 'command':
+      if (monitor.disk) {
+        names.push(...DISK_METRICS);
+        if (monitor.disk.maxInodesUsedPercent !== undefined) names.push('InodesUsedPercent');
+      }
       break;
   }
   return names;
 }
+
+const CERTIFICATE_METRIC = 'CertificateDaysLeft';
+const DISK_METRICS = ['DiskUsedPercent', 'DiskFreeBytes'];
+const isDiskMetric = (name: string) => DISK_METRICS.includes(name) || name === 'InodesUsedPercent';
 
 /**
  * Invocations a month of a schedule expression: `rate(...)` exactly; `cron(...)` from its minute
@@ -290,6 +301,9 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   // A grouped-tier service: one FailedChecks metric and one alarm, whatever its monitors.
   const groupedServices = plan.groupedTier.size;
   const metrics = sum((u) => u.metrics.length) + groupedServices;
+  // Shown on lines of their own, so a reader sees what certificate expiry and disk space cost.
+  const certificateMetrics = sum((u) => u.metrics.filter((n) => n === CERTIFICATE_METRIC).length);
+  const diskMetrics = sum((u) => u.metrics.filter(isDiskMetric).length);
   const watchers = Object.keys(VIGIL_WATCHERS).length;
   const heartbeat = config.heartbeat ? 1 : 0;
   const standardAlarms = sum((u) => u.standardAlarms) + groupedServices + watchers + heartbeat;
@@ -310,7 +324,27 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   const storedGb = logGb * (config.logRetentionDays / DAYS_PER_MONTH);
 
   const lines: CostLine[] = [
-    line('metrics', 'custom metrics (standard and high-resolution)', metrics, 'metric', CLOUDWATCH.metric),
+    line(
+      'metrics',
+      'custom metrics (standard and high-resolution)',
+      metrics - certificateMetrics - diskMetrics,
+      'metric',
+      CLOUDWATCH.metric,
+    ),
+    line(
+      'metrics',
+      'certificate days left (full-tier https monitors with certificate.warningAlarm)',
+      certificateMetrics,
+      'metric',
+      CLOUDWATCH.metric,
+    ),
+    line(
+      'metrics',
+      'disk used and free (full-tier disk aspects; lean and grouped publish none)',
+      diskMetrics,
+      'metric',
+      CLOUDWATCH.metric,
+    ),
     line(
       'alarms',
       'standard alarms (monitors, queue aspects, grouped services, watchers, heartbeat)',
