@@ -752,7 +752,7 @@ const percent = z.number().check(z.gte(1, 'must be at least 1 (%)'), z.lte(100, 
 
 /**
  * Disk space on a host: `df -P` (and `df -Pi` for inodes) on one path, run in the same Run Command
- * as the monitor's own script. See docs/adr/0011-disk-space-as-a-host-aspect.md for why it is an
+ * as the monitor's own script. See docs/adr/0012-disk-space-as-a-host-aspect.md for why it is an
  * aspect of the monitors that reach a host rather than a kind of its own.
  */
 export const diskSchema = z
