@@ -10,14 +10,22 @@
  * When an answer arrives it is judged in this order, and the first failure wins:
  *   1. `http_status` - the status is not the expected one (a 503 is the news, whatever its body says);
  *   2. `timeout` / `connection_reset` / `too_large` - the body did not arrive whole, or is over the cap;
- *   3. `bad_json` - assertions exist but the body is not JSON;
- *   4. `assertion_failed` - every failed assertion, in config order;
- *   5. `certificate_expiring` - (https, `certificate` rules) the leaf or a certificate of its chain
+ *   3. `bad_json` - a path assertion exists but the body is not JSON (`text: true` assertions read
+ *      the raw body, its first `TEXT_MATCH_MAX_BYTES`, whatever its type);
+ *   4. `health_status` - a health document that says it is down (top-level `fail`/`down`/`error`/
+ *      `unhealthy`, or a component down with no top-level status), unless `healthStatus: false`;
+ *      failed assertions ride along in `assertions`;
+ *   5. `assertion_failed` - every failed assertion, in config order;
+ *   6. `certificate_expiring` - (https, `certificate` rules) the leaf or a certificate of its chain
  *      has fewer than `minDays` left; under `warnDays` the check passes with a warning as its detail;
- *   6. `slow` - a correct answer that took longer than `maxLatencyMs`; last because a wrong answer is
+ *   7. `slow` - a correct answer that took longer than `maxLatencyMs`; last because a wrong answer is
  *      worse news than a slow right one.
  * Components from a health document are attached whenever the body was read and parsed, pass or fail
- * (a 503's body is where "database: error" lives).
+ * (a 503's body is where "database: error" lives). A pass carries what stands out without failing as
+ * its detail: a `warn` health document, a certificate near expiry.
+ *
+ * Query parameters from secrets are added to the URL after they are read; their values are masked as
+ * `***` in every detail and URL the result carries.
  *
  * {@link requestJson} runs the same engine for checks that read a number from a JSON endpoint (queue
  * depth, backup time), so those fail with the same reason codes and never grow a second HTTP client.
