@@ -63,6 +63,9 @@ export default defineConfig({
       ],
       // One metric per component costs $0.30 a month: publish only the database's.
       componentMetrics: ['database'],
+      // The certificate is checked on every https monitor (14 days warns, 7 fails); this one also
+      // pages P3 when fewer than 14 days remain, for the week the renewal job has to be fixed in.
+      certificate: { warningAlarm: true },
       // "Restart PostgreSQL first, then the app" (madef-home-care.md §7.2, §7.3); if health does
       // not come back, "check out the previous commit and rebuild" (§2 Rollback). Right after a
       // deploy the remediator goes straight to the rollback.
@@ -262,6 +265,18 @@ export default defineConfig({
       },
       // Dumps run at 02:00; 26 h leaves the dump itself time to finish before anyone is paged.
       maxAgeHours: 26,
+      severity: 'P2',
+      runbook: `${RUNBOOKS}/madef-home-care.md#3-restore-database-backup`,
+    },
+    // "Check disk space for backups" (madef-home-care.md §3, `df -h /opt/madef/backups`), and
+    // "PostgreSQL may stop if disk is full": the dumps and the database volume share the host's disk.
+    {
+      name: 'madef-backups-disk',
+      service: 'madef',
+      kind: 'command',
+      instances: ['i-0123456789abcdef0'],
+      disk: { path: '/opt/madef/backups', maxUsedPercent: 90, warnUsedPercent: 80, maxInodesUsedPercent: 90 },
+      schedule: 'rate(15 minutes)',
       severity: 'P2',
       runbook: `${RUNBOOKS}/madef-home-care.md#3-restore-database-backup`,
     },
