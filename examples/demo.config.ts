@@ -15,6 +15,11 @@ import type { ReasonCode } from '../lambdas/canary/checks/result.ts';
 import { defineConfig } from '../lib/config/index.ts';
 
 const base = process.env.VIGIL_DEMO_URL ?? 'http://127.0.0.1:8787';
+/**
+ * The HTTPS endpoint with a short-lived self-signed certificate (scripts/demo-tls.ts), when
+ * `npm run demo` started one; the process must trust it (`NODE_EXTRA_CA_CERTS`).
+ */
+const tls = process.env.VIGIL_DEMO_TLS_URL;
 
 /** What a demo monitor must report, and for a deliberate failure, the fault behind it. */
 export interface DemoExpectation {
@@ -70,6 +75,17 @@ export const expectedOutcomes: Readonly<Record<string, DemoExpectation>> = {
   'provider-backup-stale': {
     result: 'backup_too_old',
     fault: "the provider's newest backup completed 30 h ago",
+  },
+};
+
+/**
+ * What the HTTPS monitor must report when the demo serves HTTPS (`VIGIL_DEMO_TLS_URL` set): kept
+ * apart from {@link expectedOutcomes} because the endpoint's port is known only once it listens.
+ */
+export const tlsOutcomes: Readonly<Record<string, DemoExpectation>> = {
+  'madef-tls': {
+    result: 'certificate_expiring',
+    fault: 'its certificate expires in 5 days: the renewal stopped, and the check fails under 7',
   },
 };
 
@@ -290,5 +306,16 @@ export default defineConfig({
       kind: 'backup',
       endpoint: { url: `${base}/provider-stale/backups/latest`, timestampPath: 'latest.completedAt' },
     },
+    // Only when the demo serves HTTPS (see `tls` above): every https monitor reads its certificate.
+    ...(tls
+      ? [
+          {
+            name: 'madef-tls',
+            kind: 'http' as const,
+            url: `${tls}/api/health`,
+            assertions: [{ path: 'status', equals: 'healthy' }],
+          },
+        ]
+      : []),
   ],
 });

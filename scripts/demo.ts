@@ -21,12 +21,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectedOutcomes } from '../examples/demo.config.ts';
+import { expectedOutcomes, tlsOutcomes } from '../examples/demo.config.ts';
 import { createStyle, shouldColor } from '../lib/cli/terminal.ts';
 import { validateCommand } from '../lib/cli/validate.ts';
 import { DEFAULT_CONFIG_FILE } from '../lib/config/index.ts';
 import { type DemoApp, startDemoApp } from './demo-app.ts';
 import { type DemoAws, demoAwsEnv, startDemoAws } from './demo-aws.ts';
+import { type DemoTls, startDemoTls } from './demo-tls.ts';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const DEMO_CONFIG = 'examples/demo.config.ts';
@@ -221,6 +222,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
   heading(`2. vigil check --config ${DEMO_CONFIG}  (against the local demo app and fauxqs)`);
   let app: DemoApp | undefined;
   let aws: DemoAws | undefined;
+  let tls: DemoTls | undefined;
   let table = '';
   let finished: Finished;
   try {
@@ -249,6 +251,17 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
     say();
     // Only the emulator as AWS: the endpoint, the Region, dummy keys, none of this shell's AWS_* settings.
     const childEnv = demoAwsEnv({ ...env, VIGIL_DEMO_URL: app.url }, aws.url);
+    // HTTPS with a 5-day self-signed certificate, trusted by the check process as a user would
+    // trust an internal CA. Without openssl the demo goes on without it.
+    tls = await startDemoTls().catch((error: Error) => {
+      say(style.dim(`(no HTTPS endpoint: ${error.message})`));
+      return undefined;
+    });
+    if (tls) {
+      say(style.dim(`HTTPS (self-signed, expires in 5 days) on ${tls.url}`));
+      childEnv.VIGIL_DEMO_TLS_URL = tls.url;
+      childEnv.NODE_EXTRA_CA_CERTS = tls.caFile;
+    }
     // The table is piped through this process (to verify it), so pass our terminal's colour on.
     if (color) childEnv.FORCE_COLOR = '1';
     else delete childEnv.FORCE_COLOR;
@@ -266,7 +279,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
       },
     );
   } finally {
-    await closeAll([app, aws]);
+    await closeAll([app, aws, tls]);
   }
   // 1 is the expected exit code: the demo's failures are deliberate. 0 would mean a fault went unseen.
   if (finished.code !== 1) {
@@ -276,10 +289,11 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
     return false;
   }
   const seen = parseTable(table);
-  const expectations = Object.entries(expectedOutcomes);
+  const outcomes = { ...expectedOutcomes, ...(tls && tlsOutcomes) };
+  const expectations = Object.entries(outcomes);
   const wrong = expectations.filter(([name, e]) => seen.get(name) !== e.result);
   if (wrong.length > 0 || seen.size !== expectations.length) {
-    const unexpected = [...seen.keys()].filter((name) => !(name in expectedOutcomes));
+    const unexpected = [...seen.keys()].filter((name) => !(name in outcomes));
     process.stderr.write(
       `\n${style.red('✗')} the check run did not produce the demo's expected outcomes:\n${[
         ...wrong.map(([name, e]) => `  - ${name}: expected ${e.result}, got ${seen.get(name) ?? 'no row'}`),
