@@ -287,6 +287,13 @@ function tierIssues(
   if (m.kind === 'http' && m.componentMetrics !== undefined && m.componentMetrics !== false) {
     needs('componentMetrics (a ComponentHealthy metric per component)', ['componentMetrics']);
   }
+  // The warnings themselves still show in the check's detail; only their alarms need the metric.
+  if (m.kind === 'http' && m.certificate && m.certificate.warningAlarm) {
+    needs('certificate.warningAlarm (a CertificateDaysLeft alarm)', ['certificate', 'warningAlarm']);
+  }
+  if (m.kind === 'command' && m.disk?.warnUsedPercent !== undefined) {
+    needs('disk.warnUsedPercent (a DiskUsedPercent alarm)', ['disk', 'warnUsedPercent']);
+  }
   if (m.kind !== 'queue') return;
   if (m.warnDepth !== undefined) needs('warnDepth (a QueueDepth alarm)', ['warnDepth']);
   if (m.stalled !== undefined) needs('stalled (a QueueDepth alarm)', ['stalled']);

@@ -12,7 +12,6 @@ const config = parseConfig({
       name: 'tls-lean',
       url: 'https://c.example.com/',
       tier: 'lean',
-      certificate: { warningAlarm: true },
     },
     {
       kind: 'command',
@@ -25,7 +24,7 @@ const config = parseConfig({
       name: 'disk-lean',
       tier: 'lean',
       instances: ['i-0123456789abcdef0'],
-      disk: { path: '/', warnUsedPercent: 80 },
+      disk: { path: '/', maxUsedPercent: 95 },
     },
   ],
 });

@@ -26,14 +26,8 @@ const config = parseConfig(
         certificate: { warnDays: 21, minDays: 5, warningAlarm: true, warningSeverity: 'P4' },
         alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 },
       },
-      // Lean publishes Success only: a warning alarm would never see a datapoint.
-      {
-        kind: 'http',
-        name: 'lean-tls',
-        url: 'https://lean.example.com/health',
-        tier: 'lean',
-        certificate: { warningAlarm: true },
-      },
+      // Lean publishes Success only: its certificate is checked, and no alarm reads the days left.
+      { kind: 'http', name: 'lean-tls', url: 'https://lean.example.com/health', tier: 'lean' },
       { kind: 'http', name: 'plain-tls', url: 'https://plain.example.com/health' },
       {
         kind: 'command',
@@ -119,6 +113,26 @@ describe('disk warning alarm', () => {
 });
 
 describe('which monitors get one', () => {
+  it('refuses a warning alarm in lean or grouped, naming the path and the fix', () => {
+    const lean = (monitor: Record<string, unknown>) => () =>
+      parseConfig({ project: 'p', monitors: [{ ...monitor, tier: 'lean' }] }, 'test');
+    expect(
+      lean({ kind: 'http', name: 'a', url: 'https://a.example.com/', certificate: { warningAlarm: true } }),
+    ).toThrow(
+      "monitors[0].certificate.warningAlarm: certificate.warningAlarm (a CertificateDaysLeft alarm) needs metrics the lean tier does not publish; use tier: 'full' for this monitor",
+    );
+    expect(
+      lean({
+        kind: 'command',
+        name: 'd',
+        instances: ['i-0123456789abcdef0'],
+        disk: { path: '/', warnUsedPercent: 80 },
+      }),
+    ).toThrow(
+      "monitors[0].disk.warnUsedPercent: disk.warnUsedPercent (a DiskUsedPercent alarm) needs metrics the lean tier does not publish; use tier: 'full' for this monitor",
+    );
+  });
+
   it('only full-tier monitors that ask: no alarm for lean, for the default certificate rules, or a disk without warnUsedPercent', () => {
     expect(alarmNames()).toEqual([
       'vigil-warn-madef-disk-disk-warning',
