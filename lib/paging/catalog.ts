@@ -135,7 +135,11 @@ function thresholdOf(m: Monitor): string {
     case 'backup':
       return `${base}; newest backup older than ${m.maxAgeHours} h fails`;
     case 'command':
-      return `${base}; exit code other than 0 within ${m.timeoutSeconds} s fails`;
+      return [
+        base,
+        ...(m.command !== undefined ? [`exit code other than 0 within ${m.timeoutSeconds} s fails`] : []),
+        ...(m.disk ? [`${m.disk.path} over ${m.disk.maxUsedPercent}% used fails`] : []),
+      ].join('; ');
   }
 }
 

@@ -151,5 +151,9 @@ describe('which monitors get one', () => {
       aspect: 'certificate-warning',
     });
     expect(catalog.alarms['vigil-warn-madef-disk-disk-warning']?.severity).toBe('P3');
+    // The page's threshold line says what fails a disk-only command monitor (no command to exit).
+    expect(catalog.monitors['madef-disk']?.threshold).toBe(
+      '2 of 3 checks fail (rate(5 minutes)); /opt/madef/backups over 90% used fails',
+    );
   });
 });
