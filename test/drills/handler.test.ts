@@ -6,14 +6,6 @@
  */
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeDBSnapshotsCommand, RDSClient } from '@aws-sdk/client-rds';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import {
   DescribeAutomationExecutionsCommand,
   GetAutomationExecutionCommand,
@@ -21,11 +13,11 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDrillCatalogCache } from '../../lambdas/drill/catalog.ts';
 import type { Severity } from '../../lib/config/index.ts';
 import { TEST_CLIENT_CONFIG } from '../support/aws-clients.ts';
+import { type NotifyInbox, startNotifyInbox } from '../support/notify-inbox.ts';
 import {
   belowMinimumFacts,
   drillCatalog,
@@ -40,9 +32,7 @@ const rds = mockClient(RDSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
 
-let fauxqs: FauxqsServer;
-let sqs: SQSClient;
-const queues = new Map<Severity, string>();
+let inbox: NotifyInbox;
 let stdout: string[] = [];
 
 const context = {
@@ -55,25 +45,9 @@ const context = {
 } as unknown as Context;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false });
-  const endpoint = fauxqs.address;
-  const sns = new SNSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  sqs = new SQSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  for (const severity of SEVERITIES) {
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `vigil-ops-notify-${severity}` }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `drill-notify-${severity}` }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-        Attributes: { RawMessageDelivery: 'false' },
-      }),
-    );
-    queues.set(severity, QueueUrl ?? '');
-    vi.stubEnv(`NOTIFY_TOPIC_${severity}`, TopicArn ?? '');
-  }
+  inbox = await startNotifyInbox('ops');
+  const endpoint = inbox.endpoint;
+  for (const severity of SEVERITIES) vi.stubEnv(`NOTIFY_TOPIC_${severity}`, inbox.topicArns[severity]);
   vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoint);
   vi.stubEnv('AWS_REGION', TEST_CLIENT_CONFIG.region);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -83,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await fauxqs?.stop();
+  await inbox?.stop();
 });
 
 beforeEach(() => {
@@ -103,7 +77,7 @@ beforeEach(() => {
 afterEach(async () => {
   vi.useRealTimers();
   vi.restoreAllMocks();
-  for (const url of queues.values()) await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  await inbox.purge();
 });
 
 async function invoke(event: unknown): Promise<unknown> {
@@ -112,28 +86,8 @@ async function invoke(event: unknown): Promise<unknown> {
 }
 
 /** What reached the queue subscribed to a severity's notify topic. */
-async function received(severity: Severity) {
-  const out = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queues.get(severity),
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return (out.Messages ?? []).map((m) => {
-    const envelope = JSON.parse(m.Body ?? '{}') as {
-      Subject: string;
-      Message: string;
-      MessageAttributes: Record<string, { Type: string; Value: string }>;
-    };
-    return {
-      subject: envelope.Subject,
-      document: JSON.parse(envelope.Message) as Record<string, string>,
-      attributes: Object.fromEntries(
-        Object.entries(envelope.MessageAttributes).map(([k, v]) => [k, v.Value]),
-      ),
-    };
-  });
+function received(severity: Severity) {
+  return inbox.received(severity);
 }
 
 /** The EMF metrics printed: per line, the Drill dimension and each metric's value. */
@@ -278,7 +232,7 @@ describe('an execution ended: report, page, metrics', () => {
     ]);
     const [page, ...more] = await received('P2');
     expect(more).toEqual([]);
-    expect(page?.subject).toBe('P2 DRILL PASSED madef-monthly: RTO 4m12s/1 h, RPO 3h5m/24 h');
+    expect(page?.Subject).toBe('P2 DRILL PASSED madef-monthly: RTO 4m12s/1 h, RPO 3h5m/24 h');
     expect(page?.attributes).toEqual({
       incident_key: 'vigil/ops/madef/drill/madef-monthly',
       severity: 'P2',
@@ -299,7 +253,7 @@ describe('an execution ended: report, page, metrics', () => {
     });
     await invoke(statusEvent('Failed'));
     const [page] = await received('P2');
-    expect(page?.subject).toBe('P2 DRILL FAILED madef-monthly: step Restore failed');
+    expect(page?.Subject).toBe('P2 DRILL FAILED madef-monthly: step Restore failed');
     expect(page?.attributes.state).toBe('ALARM');
     expect(emf()).toEqual([{ drill: 'madef-monthly', values: { DrillSucceeded: 0 } }]);
   });
@@ -338,13 +292,13 @@ describe('sweep: did not run', () => {
     ]);
     const [page, ...more] = await received('P2');
     expect(more).toEqual([]);
-    expect(page?.subject).toBe('P2 DRILL DID NOT RUN madef-monthly: due 2026-12-06 03:00 UTC');
+    expect(page?.Subject).toBe('P2 DRILL DID NOT RUN madef-monthly: due 2026-12-06 03:00 UTC');
     expect(page?.attributes).toEqual({
       incident_key: 'vigil/ops/madef/drill/madef-monthly',
       severity: 'P2',
       state: 'ALARM',
     });
-    expect((await received('P3')).map((p) => p.subject)).toEqual([
+    expect((await received('P3')).map((p) => p.Subject)).toEqual([
       'P3 DRILL DID NOT RUN notif-rds: due 2026-12-06 03:00 UTC',
     ]);
     expect(emf()).toEqual([
@@ -380,7 +334,7 @@ describe('game day', () => {
       },
     ]);
     const [page] = await received('P2');
-    expect(page?.subject).toBe('P2 GAME DAY madef: vigil-ops-madef-backups set to ALARM, a drill');
+    expect(page?.Subject).toBe('P2 GAME DAY madef: vigil-ops-madef-backups set to ALARM, a drill');
     expect(page?.attributes.state).toBe('DRILL');
   });
 

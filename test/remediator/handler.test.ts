@@ -18,14 +18,6 @@ import {
   LambdaClient,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import {
   DescribeAutomationExecutionsCommand,
   GetAutomationExecutionCommand,
@@ -36,7 +28,6 @@ import {
 } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetRemediationCatalogCache } from '../../lambdas/remediator/catalog.ts';
 import { remediationClientToken } from '../../lambdas/remediator/client-token.ts';
@@ -45,7 +36,7 @@ import type { Severity } from '../../lib/config/monitor-schema.ts';
 import { buildRemediationCatalog } from '../../lib/remediation/catalog.ts';
 import type { RemediationStep } from '../../lib/remediation/model.ts';
 import { documentParameters } from '../../lib/remediation/parameters.ts';
-import { TEST_CLIENT_CONFIG } from '../support/aws-clients.ts';
+import { type NotifyInbox, startNotifyInbox } from '../support/notify-inbox.ts';
 import { api, checkout, MADEF_TARGET_KEY, madef, PROJECT } from './fixtures.ts';
 
 const cloudwatch = mockClient(CloudWatchClient);
@@ -58,9 +49,7 @@ const ACCOUNT = '123456789012';
 const REGION = 'eu-west-1';
 const catalog = buildRemediationCatalog(PROJECT, [madef, api, checkout]);
 
-let fauxqs: FauxqsServer;
-let sqs: SQSClient;
-const queues = new Map<Severity, string>();
+let inbox: NotifyInbox;
 
 const context = {
   functionName: 'vigil-ops-remediator',
@@ -72,25 +61,9 @@ const context = {
 } as unknown as Context;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false });
-  const endpoint = fauxqs.address;
-  const sns = new SNSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  sqs = new SQSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  for (const severity of SEVERITIES) {
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `vigil-ops-notify-${severity}` }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `remediation-${severity}` }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-        Attributes: { RawMessageDelivery: 'false' },
-      }),
-    );
-    queues.set(severity, QueueUrl ?? '');
-    vi.stubEnv(`NOTIFY_TOPIC_${severity}`, TopicArn ?? '');
-  }
+  inbox = await startNotifyInbox('ops');
+  const endpoint = inbox.endpoint;
+  for (const severity of SEVERITIES) vi.stubEnv(`NOTIFY_TOPIC_${severity}`, inbox.topicArns[severity]);
   vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoint);
   vi.stubEnv('AWS_REGION', REGION);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -101,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await fauxqs?.stop();
+  await inbox?.stop();
 });
 
 let stdout: string[];
@@ -122,7 +95,7 @@ beforeEach(() => {
 afterEach(async () => {
   vi.useRealTimers();
   vi.restoreAllMocks();
-  for (const url of queues.values()) await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  await inbox.purge();
 });
 
 const NOW = new Date('2026-03-01T03:30:40Z');
@@ -181,22 +154,8 @@ async function invoke(event: unknown): Promise<RemediatorResult> {
   return handler(event, context);
 }
 
-async function received(severity: Severity) {
-  const out = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queues.get(severity),
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return (out.Messages ?? []).map((m) => {
-    const envelope = JSON.parse(m.Body ?? '{}') as {
-      Subject: string;
-      Message: string;
-      MessageAttributes: Record<string, { Type: string; Value: string }>;
-    };
-    return { ...envelope, document: JSON.parse(envelope.Message) as Record<string, string> };
-  });
+function received(severity: Severity) {
+  return inbox.received(severity);
 }
 
 /** The EMF lines printed: metric names and values, by dimension. */
