@@ -37,8 +37,6 @@ import {
 } from './lib/report.ts';
 import { synthesize } from './lib/synth.ts';
 
-/** DESIGN.md: each canary bundle at most 100 KB (read strictly: 100,000 bytes). */
-export const MAX_BUNDLE_BYTES = 100_000;
 /** DESIGN.md: cold init at most 150 ms on Node 22 (compared with the median). */
 export const MAX_COLD_INIT_MS = 150;
 
@@ -380,7 +378,7 @@ export async function benchBundle(options: BenchOptions): Promise<SectionResult>
         sdkList(l.sdkAtInit),
       ]),
       notes: [
-        `targets: bundle ≤ ${int(MAX_BUNDLE_BYTES)} bytes; init (await import of the bundle) median ≤ ${MAX_COLD_INIT_MS} ms`,
+        `target: init (await import of the bundle) median ≤ ${MAX_COLD_INIT_MS} ms; the size is printed with no target (issue 12 retired the 100 KB one: cold init is what a user feels)`,
         '"process" is spawn to exit of the whole Node process (its own startup included), for scale',
         '"mirror": the benchmark\'s own esbuild run with the house bundling options (bench/lib/esbuild-options.ts), whose metafile gives the breakdowns below; "identical" means it reproduced the deployed asset byte for byte (a difference is build options the construct adds, e.g. the pager\'s `define` of its catalog, which depends on the config)',
         ...(typeof assets === 'string' ? [`${assets}: the mirror bundles were measured instead`] : []),
@@ -424,13 +422,6 @@ export async function benchBundle(options: BenchOptions): Promise<SectionResult>
     });
   }
   const targets: TargetCheck[] = lambdas.flatMap((l) => [
-    {
-      figure: `${l.name} bundle size`,
-      target: `≤ ${int(MAX_BUNDLE_BYTES)} bytes`,
-      value: `${int(l.bytes)} bytes`,
-      met: l.bytes <= MAX_BUNDLE_BYTES,
-      deterministic: true,
-    },
     {
       figure: `${l.name} cold init (median / p95)`,
       target: `≤ ${MAX_COLD_INIT_MS} ms`,
