@@ -6,6 +6,7 @@
  * (`bin/vigil.mjs`).
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_SWEEP_MINUTES } from '../../lambdas/pager/env.ts';
 import { DEFAULT_CONFIG_FILE } from '../config/index.ts';
 import { checkCommand } from './check.ts';
 import type { MuteOptions, MuteTarget, UnmuteOptions } from './mute.ts';
@@ -47,7 +48,7 @@ Muting:
   --for. Pages and remediation are held meanwhile; checks and metrics keep running, and whatever
   still breaches when the mute ends pages then (the pager's sweep). Muting a muted service again
   replaces its mute. unmute ends the mute window now (the rule is shortened, not deleted), so an
-  alarm still in ALARM pages at the pager's next sweep, within 15 minutes. The config's maintenance
+  alarm still in ALARM pages at the pager's next sweep, within ${DEFAULT_SWEEP_MINUTES} minutes. The config's maintenance
   windows are rules of their own and are not touched.
 
 Exit codes:

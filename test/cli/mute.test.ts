@@ -18,7 +18,8 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { main, parseCliArgs } from '../../lib/cli/main.ts';
+import { DEFAULT_SWEEP_MINUTES } from '../../lambdas/pager/env.ts';
+import { main, parseCliArgs, USAGE } from '../../lib/cli/main.ts';
 import { formatMinutes, isoDuration, MAX_MUTE_MINUTES, parseMuteDuration } from '../../lib/cli/mute.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -404,6 +405,11 @@ describe('vigil unmute', () => {
       },
     ]);
     expect(cw.commandCalls(DeleteAlarmMuteRuleCommand)).toHaveLength(0);
+    // What `vigil --help` claims is what the calls above do: the rule is shortened, not deleted, and
+    // what it held pages at the pager's sweep (its interval is the pager's own default).
+    expect(USAGE.replace(/\s+/g, ' ')).toContain(
+      `unmute ends the mute window now (the rule is shortened, not deleted), so an alarm still in ALARM pages at the pager's next sweep, within ${DEFAULT_SWEEP_MINUTES} minutes.`,
+    );
     expect(stdout).toBe(
       [
         '✓ Unmuted "api"',
