@@ -122,8 +122,11 @@ export function dumpName(ms: number): string {
   return `madef_${iso.slice(0, 10).replaceAll('-', '')}_${iso.slice(11, 19).replaceAll(':', '')}.sql.gz`;
 }
 
-/** A small pg_dump-like file, gzip'd with node:zlib: a little bigger every day, as a database grows. */
-function dump(at: number, day: number): Buffer {
+/**
+ * A small pg_dump-like file, gzip'd with node:zlib: a little bigger every day, as a database grows.
+ * Also the demo host's dumps (scripts/demo-ssm.ts).
+ */
+export function demoDump(at: number, day: number): Buffer {
   const rows = Array.from(
     { length: 200 + (6 - day) * 3 },
     (_, i) => `${i + 1}\tpaciente ${i * 7919 + day}\t${i % 2 === 0 ? 'ativo' : 'alta'}\n`,
@@ -141,7 +144,7 @@ function dump(at: number, day: number): Buffer {
 }
 
 /** Seven nightly dump times, newest first: `ageHours` before `now`, on the whole hour. */
-function nightly(now: number, ageHours: number): number[] {
+export function nightlyDumpTimes(now: number, ageHours: number): number[] {
   const newest = Math.floor((now - ageHours * HOUR) / HOUR) * HOUR;
   return Array.from({ length: 7 }, (_, i) => newest - i * DAY);
 }
@@ -195,10 +198,10 @@ async function seed(endpoint: string, now: number): Promise<DemoAwsContents> {
       ['madef/', 4],
       ['stale/', 30],
     ] as const) {
-      dumps[prefix] = nightly(now, ageHours).map((at, day) => {
+      dumps[prefix] = nightlyDumpTimes(now, ageHours).map((at, day) => {
         const key = `${prefix}${dumpName(at)}`;
         uploads.push(
-          s3.send(new PutObjectCommand({ Bucket: DEMO_BACKUP_BUCKET, Key: key, Body: dump(at, day) })),
+          s3.send(new PutObjectCommand({ Bucket: DEMO_BACKUP_BUCKET, Key: key, Body: demoDump(at, day) })),
         );
         return key;
       });
