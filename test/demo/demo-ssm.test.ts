@@ -6,6 +6,7 @@
 import * as ssmSdk from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../lambdas/canary/checks/index.ts';
+import { runCommand } from '../../lambdas/canary/checks/run-command.ts';
 import type { AwsClients } from '../../lambdas/shared/aws.ts';
 import { type Monitor, resolveMonitor } from '../../lib/config/resolve.ts';
 import type { MonitorInput } from '../../lib/config/schema.ts';
@@ -149,5 +150,21 @@ describe('the demo SSM stand-in', () => {
       StandardOutputContent: 'one\n',
       StandardErrorContent: 'two\n',
     });
+  });
+
+  it('works with a clock in fractions of a ms, as `vigil check` runs it on performance.now()', async () => {
+    // AbortSignal.timeout throws a RangeError on a fractional delay: every call's timeout must be whole ms.
+    const result = await runCommand(
+      { sdk: ssmSdk, client },
+      {
+        targets: { instances: [DEMO_INSTANCES.madef] },
+        script: 'echo ok',
+        executionTimeoutSeconds: 10,
+        comment: 'fractional clock',
+        deadlineMs: 10_000,
+      },
+      { now: () => performance.now() + 0.5 },
+    );
+    expect(result).toMatchObject({ sent: true, invocations: [{ outcome: 'success', stdout: 'ok\n' }] });
   });
 });

@@ -298,7 +298,10 @@ export async function runCommand(
   const start = now();
   const deadline = start + request.deadlineMs;
   // A hung API call must not hold the check past its deadline: each gets what is left (real time).
-  const callOptions = () => ({ abortSignal: AbortSignal.timeout(Math.max(MIN_CALL_MS, deadline - now())) });
+  // Whole ms: AbortSignal.timeout throws a RangeError on a fraction, which performance.now() gives.
+  const callOptions = () => ({
+    abortSignal: AbortSignal.timeout(Math.ceil(Math.max(MIN_CALL_MS, deadline - now()))),
+  });
   let round = 0;
   /** Waits the next interval, but never past `until`; false when `until` has already come. */
   const pause = async (until = deadline): Promise<boolean> => {
