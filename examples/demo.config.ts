@@ -7,7 +7,8 @@
  *
  *   npx tsx scripts/demo-app.ts &     # starts both and prints the `vigil check` command with its env
  *
- * The SQS and S3 monitors name no endpoint: the AWS SDK takes it from `AWS_ENDPOINT_URL`.
+ * The SQS and S3 monitors name no endpoint: the AWS SDK takes it from `AWS_ENDPOINT_URL`; the host
+ * monitors (Run Command) reach `scripts/demo-ssm.ts` through `AWS_ENDPOINT_URL_SSM`.
  * Half the monitors fail on purpose: each failure is a fault the demo injects, and
  * {@link expectedOutcomes} says which reason code each one must produce.
  */
@@ -20,6 +21,14 @@ const base = process.env.VIGIL_DEMO_URL ?? 'http://127.0.0.1:8787';
  * `npm run demo` started one; the process must trust it (`NODE_EXTRA_CA_CERTS`).
  */
 const tls = process.env.VIGIL_DEMO_TLS_URL;
+/**
+ * The demo host's sandbox (scripts/demo-ssm.ts), when `npm run demo` started the local SSM Run
+ * Command stand-in (found by the SDK through `AWS_ENDPOINT_URL_SSM`): its paths stand for the host's.
+ */
+const hostRoot = process.env.VIGIL_DEMO_SSM_ROOT;
+/** The stand-in's instance ids (DEMO_INSTANCES in scripts/demo-ssm.ts): madef's host, a muhasebi worker. */
+const MADEF_HOST = 'i-0123456789abcdef0';
+const MUHASEBI_WORKER = 'i-0fedcba9876543210';
 
 /** What a demo monitor must report, and for a deliberate failure, the fault behind it. */
 export interface DemoExpectation {
@@ -86,6 +95,24 @@ export const tlsOutcomes: Readonly<Record<string, DemoExpectation>> = {
   'madef-tls': {
     result: 'certificate_expiring',
     fault: 'its certificate expires in 5 days: the renewal stopped, and the check fails under 7',
+  },
+};
+
+/**
+ * What the host monitors must report when the demo runs its SSM stand-in (`VIGIL_DEMO_SSM_ROOT`
+ * set): kept apart from {@link expectedOutcomes} because the sandbox's path is known only once it
+ * exists.
+ */
+export const hostOutcomes: Readonly<Record<string, DemoExpectation>> = {
+  'madef-host-backups': { result: 'pass' },
+  'madef-backups-disk': { result: 'pass' },
+  'madef-disk-strict': {
+    result: 'disk_full',
+    fault: 'the same disk held to 1 % used, so any real disk is "full"',
+  },
+  'muhasebi-worker-health': {
+    result: 'command_failed',
+    fault: "the worker's health script exits 1: Redis refuses connections",
   },
 };
 
@@ -306,6 +333,47 @@ export default defineConfig({
       kind: 'backup',
       endpoint: { url: `${base}/provider-stale/backups/latest`, timestampPath: 'latest.completedAt' },
     },
+    // Only when the demo runs its fake host (see `hostRoot` above): Run Command, for real, in a sandbox.
+    ...(hostRoot
+      ? [
+          {
+            // runbooks/madef-home-care.md §3 on the host itself: listed over Run Command, aged by the
+            // file name, every dump gzip-tested on the host.
+            name: 'madef-host-backups',
+            kind: 'backup' as const,
+            host: {
+              instance: MADEF_HOST,
+              directory: `${hostRoot}/opt/madef/backups`,
+              pattern: 'madef_{YYYYMMDD}_{HHMMSS}.sql.gz',
+              minCount: 7,
+            },
+            maxAgeHours: 26,
+          },
+          {
+            // §3's `df -h /opt/madef/backups`: the dumps and the database share this disk.
+            name: 'madef-backups-disk',
+            kind: 'command' as const,
+            instances: [MADEF_HOST],
+            disk: { path: `${hostRoot}/opt/madef/backups`, maxUsedPercent: 90 },
+          },
+          {
+            // The same disk with a 1 % limit: what a full disk's failure says.
+            name: 'madef-disk-strict',
+            kind: 'command' as const,
+            instances: [MADEF_HOST],
+            disk: { path: `${hostRoot}/opt/madef/backups`, maxUsedPercent: 1 },
+          },
+          {
+            // runbooks/ai-muhasebi.md "Worker Health Check", on a worker whose Redis is down.
+            name: 'muhasebi-worker-health',
+            kind: 'command' as const,
+            instances: [MUHASEBI_WORKER],
+            command: 'sh ./health-check.sh',
+            workingDirectory: `${hostRoot}/opt/ai-muhasebi`,
+            timeoutSeconds: 30,
+          },
+        ]
+      : []),
     // Only when the demo serves HTTPS (see `tls` above): every https monitor reads its certificate.
     ...(tls
       ? [

@@ -4,12 +4,14 @@
  *  1. Validates `vigil.config.ts` and synthesizes the CDK app (`cdk synth`) into a temporary
  *     directory: the CloudFormation a deploy would create, and how big it is.
  *  2. Starts `scripts/demo-app.ts` (the runbooks' health endpoints, healthy and with injected
- *     faults, madef's WhatsApp outbox and a database provider's backups API) and
+ *     faults, madef's WhatsApp outbox and a database provider's backups API),
  *     `scripts/demo-aws.ts` (fauxqs, an in-process SQS/S3 emulator on 127.0.0.1, seeded with queues
- *     and nightly dumps), then runs `vigil check --config examples/demo.config.ts` against both as a
- *     child process, exactly as a user would, streaming its table. The child finds the emulator
- *     through the AWS SDK's own `AWS_ENDPOINT_URL`, with dummy credentials and no other AWS
- *     configuration, so the demo can never reach a real account.
+ *     and nightly dumps) and `scripts/demo-ssm.ts` (the fake host: a local SSM Run Command stand-in
+ *     that runs the host monitors' scripts with sh in a sandbox), then runs `vigil check --config
+ *     examples/demo.config.ts` against them as a child process, exactly as a user would, streaming
+ *     its table. The child finds the emulators through the AWS SDK's own `AWS_ENDPOINT_URL` and
+ *     `AWS_ENDPOINT_URL_SSM`, with dummy credentials and no other AWS configuration, so the demo can
+ *     never reach a real account.
  *
  * Exits 0 when synth worked and every demo monitor produced its expected outcome
  * (`expectedOutcomes` in the demo config): the demo's failures are deliberate, so `vigil check`
@@ -21,12 +23,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectedOutcomes, tlsOutcomes } from '../examples/demo.config.ts';
+import { expectedOutcomes, hostOutcomes, tlsOutcomes } from '../examples/demo.config.ts';
 import { createStyle, shouldColor } from '../lib/cli/terminal.ts';
 import { validateCommand } from '../lib/cli/validate.ts';
 import { DEFAULT_CONFIG_FILE } from '../lib/config/index.ts';
 import { type DemoApp, startDemoApp } from './demo-app.ts';
 import { type DemoAws, demoAwsEnv, startDemoAws } from './demo-aws.ts';
+import { DEMO_INSTANCES, type DemoSsm, demoSsmEnv, startDemoSsm } from './demo-ssm.ts';
 import { type DemoTls, startDemoTls } from './demo-tls.ts';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -219,10 +222,11 @@ async function closeAll(servers: readonly ({ close(): Promise<void> } | undefine
 
 /** Step 2: run `vigil check` on the demo config against the demo app and the SQS/S3 emulator. */
 async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
-  heading(`2. vigil check --config ${DEMO_CONFIG}  (against the local demo app and fauxqs)`);
+  heading(`2. vigil check --config ${DEMO_CONFIG}  (against the local demo app, fauxqs and a fake host)`);
   let app: DemoApp | undefined;
   let aws: DemoAws | undefined;
   let tls: DemoTls | undefined;
+  let ssm: DemoSsm | undefined;
   let table = '';
   let finished: Finished;
   try {
@@ -262,6 +266,23 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
       childEnv.VIGIL_DEMO_TLS_URL = tls.url;
       childEnv.NODE_EXTRA_CA_CERTS = tls.caFile;
     }
+    // The fake host: SSM Run Command on 127.0.0.1, running the host monitors' scripts with sh in a
+    // sandbox. It needs a POSIX shell; without one the demo goes on without the host monitors.
+    ssm =
+      process.platform === 'win32'
+        ? undefined
+        : await startDemoSsm().catch((error: Error) => {
+            say(style.dim(`(no SSM stand-in: ${error.message})`));
+            return undefined;
+          });
+    if (ssm) {
+      say(
+        style.dim(
+          `SSM Run Command stand-in on ${ssm.url}: instances ${Object.values(DEMO_INSTANCES).join(', ')}, sandbox ${ssm.contents.root} (${ssm.contents.dumps.length} dumps)`,
+        ),
+      );
+      Object.assign(childEnv, demoSsmEnv(ssm));
+    }
     // The table is piped through this process (to verify it), so pass our terminal's colour on.
     if (color) childEnv.FORCE_COLOR = '1';
     else delete childEnv.FORCE_COLOR;
@@ -279,7 +300,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
       },
     );
   } finally {
-    await closeAll([app, aws, tls]);
+    await closeAll([app, aws, tls, ssm]);
   }
   // 1 is the expected exit code: the demo's failures are deliberate. 0 would mean a fault went unseen.
   if (finished.code !== 1) {
@@ -289,7 +310,7 @@ async function checkDemoApp(env: NodeJS.ProcessEnv): Promise<boolean> {
     return false;
   }
   const seen = parseTable(table);
-  const outcomes = { ...expectedOutcomes, ...(tls && tlsOutcomes) };
+  const outcomes = { ...expectedOutcomes, ...(tls && tlsOutcomes), ...(ssm && hostOutcomes) };
   const expectations = Object.entries(outcomes);
   const wrong = expectations.filter(([name, e]) => seen.get(name) !== e.result);
   if (wrong.length > 0 || seen.size !== expectations.length) {
