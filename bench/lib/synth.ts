@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
+import { cdkJsonContext } from '../../lib/cdk-context.ts';
 import { loadConfig, type VigilConfig } from '../../lib/config/index.ts';
 import { stackNameFor, VigilStack } from '../../lib/vigil-stack.ts';
 
@@ -59,7 +60,7 @@ async function doSynth(
   const config = change(await loadConfig(configFile));
   const outdir = mkdtempSync(join(tmpdir(), 'vigil-bench-synth-'));
   process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
-  const app = new App({ outdir });
+  const app = new App({ outdir, context: cdkJsonContext() });
   const stack = new VigilStack(app, stackNameFor(config.project), { config, configSource: configFile });
   const assembly = app.synth();
   const template = assembly.getStackArtifact(stack.artifactId).template as CfnTemplate;

@@ -5,6 +5,7 @@
 import { App, CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
+import { cdkJsonContext } from '../../lib/cdk-context.ts';
 import type { VigilConfig } from '../../lib/config/index.ts';
 import { stackNameFor, VigilStack } from '../../lib/vigil-stack.ts';
 
@@ -16,7 +17,7 @@ export interface Synthesized {
 
 /** Builds and synthesizes the stack for `config`. */
 export function synthVigil(config: VigilConfig): Synthesized {
-  const app = new App();
+  const app = new App({ context: cdkJsonContext() });
   const stack = new VigilStack(app, stackNameFor(config.project), { config });
   return { app, stack, template: Template.fromStack(stack) };
 }
