@@ -1,19 +1,10 @@
-/**
- * The Run Command `commands` of a dump drill: the restore script's inputs as shell-quoted
- * environment assignments, then the script itself (`scripts/restore-dump.sh`, read at synth) run by
- * bash. The drill documents put these in an `aws:runCommand` step (AWS-RunShellScript, which runs
- * them with `sh`, hence `bash -c`), and `vigil drill run --local` runs the very same lines here.
- */
-import { readFileSync } from 'node:fs';
 import { namePatternToGlob, validateNamePattern } from '../../lambdas/canary/checks/backup/name-pattern.ts';
 import type { Drill, DrillTarget } from './model.ts';
 import { SCRATCH_PREFIX } from './model.ts';
+import { readDrillScript } from './scripts/index.ts';
 
 /** The restore script's text, as it runs on the host. */
-export const RESTORE_SCRIPT: string = readFileSync(
-  new URL('./scripts/restore-dump.sh', import.meta.url),
-  'utf8',
-);
+export const RESTORE_SCRIPT: string = readDrillScript(new URL('./scripts/restore-dump.sh', import.meta.url));
 
 /** Options for {@link restoreCommands}; each overrides what the drill's target says. */
 export interface RestoreCommandOptions {

@@ -1,23 +1,7 @@
-/**
- * The RDS snapshot drill document: the newest `available` snapshot of the source instance restored
- * into a scratch instance `vigil-drill-<drill>` (private, small, single-AZ, no deletion protection,
- * tagged `vigil:drill=true`, in the configured subnet group and security groups), waited for,
- * verified from the verify host over Run Command (./rds-verify.sh), judged, and deleted (no final
- * snapshot, no automated backups kept); every failure after the restore call deletes it too, then
- * fails the execution.
- *
- *   LoadEnvironment → FindSnapshot → RestoreScratch → WaitAvailable → DescribeScratch → VerifyQueries
- *     → VerifyRestore → Verdict ─ok→ DeleteScratch → WaitDeleted (Success)
- *   any failure from RestoreScratch on, or Verdict not ok
- *     → DeleteScratchAfterFailure → WaitDeletedAfterFailure → FailDrill (Failed)
- *
- * The scratch instance has the same name every run, so a run killed before its cleanup is found
- * (and its restore refused) by the next one, whose cleanup then deletes it.
- */
-import { readFileSync } from 'node:fs';
 import type { AutomationDocument, AutomationStep } from '../../ssm/automation.ts';
 import { DRILL_TAG_KEY } from '../model.ts';
 import { shellQuote } from '../restore-script.ts';
+import { readDrillScript } from '../scripts/index.ts';
 import {
   DRILL_PARAMETER,
   exportEnvironmentLines,
@@ -31,7 +15,7 @@ import {
 import type { DrillDocumentOptions } from './dump.ts';
 
 /** The verification script run on the verify host against the scratch instance. */
-export const RDS_VERIFY_SCRIPT: string = readFileSync(new URL('./rds-verify.sh', import.meta.url), 'utf8');
+export const RDS_VERIFY_SCRIPT: string = readDrillScript(new URL('./rds-verify.sh', import.meta.url));
 
 /** The scratch instance of a drill, as the document names it. */
 export const SCRATCH_INSTANCE = 'vigil-drill-{{ Drill }}';

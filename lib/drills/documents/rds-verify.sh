@@ -22,20 +22,7 @@ LC_ALL=C
 export LC_ALL
 umask 077
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-log() { printf '[vigil-drill] %s %s\n' "$(now_iso)" "$*"; }
-json_str() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=${s//[$'\x01'-$'\x1f']/}
-  printf '"%s"' "$s"
-}
-b64d() { printf '%s' "$1" | base64 -d; }
-is_number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
+# @include verify-lib.sh
 
 scratch=${VIGIL_SCRATCH:-}
 started_at=$(date -u -d "${VIGIL_STARTED_AT:-now}" +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null) || started_at=$(now_iso)
@@ -103,54 +90,8 @@ export PGPASSWORD PGCONNECT_TIMEOUT=20 PGSSLMODE=require
 q() { "${PSQL[@]}" -X -q -v ON_ERROR_STOP=1 -h "$VIGIL_PGHOST" -p "$VIGIL_PGPORT" -U "$VIGIL_PGUSER" -d "$VIGIL_PGDATABASE" "$@" </dev/null; }
 
 log "verifying $scratch ($VIGIL_PGHOST:$VIGIL_PGPORT/$VIGIL_PGDATABASE)"
-i=1
-while [ "$i" -le "$count" ]; do
-  name_var="VIGIL_QUERY_${i}_NAME_B64"
-  sql_var="VIGIL_QUERY_${i}_SQL_B64"
-  min_var="VIGIL_QUERY_${i}_MIN"
-  qname=$(b64d "${!name_var:-}") || qname="query $i"
-  sql=$(b64d "${!sql_var:-}") || sql=
-  min=${!min_var:-1}
-  is_number "$min" || bad "$min_var must be a number, got $min"
-  value=
-  qerror=
-  if [ -z "$sql" ]; then
-    qerror="$sql_var is empty or not base64"
-  elif q -At -c "$sql" >"$work/q.out" 2>"$work/q.err"; then
-    value=$(head -n 1 "$work/q.out")
-    value=${value//[[:space:]]/}
-    is_number "$value" || { qerror="returned \"$value\", not a number"; value=; }
-  else
-    qerror=$(grep -m 1 . "$work/q.err")
-  fi
-  if [ -n "$qerror" ]; then
-    log "$qname: FAILED: $qerror"
-    note_failure query_failed "$qname: $qerror"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":null,\"min\":$min,\"ok\":false,\"error\":$(json_str "$qerror")}"
-  elif awk -v v="$value" -v m="$min" 'BEGIN { exit !(v + 0 >= m + 0) }'; then
-    log "$qname: $value (minimum $min)"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":$value,\"min\":$min,\"ok\":true}"
-  else
-    log "$qname: $value, BELOW the minimum $min"
-    note_failure below_minimum "$qname is $value, below the minimum of $min"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":$value,\"min\":$min,\"ok\":false}"
-  fi
-  i=$((i + 1))
-done
-
-if [ -n "${VIGIL_FRESHNESS_SQL_B64:-}" ]; then
-  fsql=$(b64d "$VIGIL_FRESHNESS_SQL_B64") || fsql=
-  if [ -n "$fsql" ] && q -At -c "SET TIME ZONE 'UTC'" -c "$fsql" >"$work/f.out" 2>"$work/f.err"; then
-    fvalue=$(head -n 1 "$work/f.out")
-    # An empty table gives NULL, which date(1) would read as today's midnight.
-    [ -n "$fvalue" ] || note_failure query_failed 'freshness query returned no value (an empty table gives NULL)'
-    [[ $fvalue =~ ^[0-9]+(\.[0-9]+)?$ ]] && fvalue="@$fvalue"
-    [ -n "$fvalue" ] && newest_data=$(date -u -d "$fvalue" +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null) ||
-      { newest_data=; note_failure query_failed "freshness query returned \"$fvalue\", not a timestamp"; }
-  else
-    note_failure query_failed "freshness query: $(grep -m 1 . "$work/f.err" 2>/dev/null)"
-  fi
-fi
+run_queries q
+check_freshness q
 verified_at=$(now_iso)
 facts
 [ -z "$reason" ]

@@ -37,19 +37,7 @@ LC_ALL=C
 export LC_ALL
 umask 077
 
-now_iso() { date -u +%Y-%m-%dT%H:%M:%S.%3NZ; }
-log() { printf '[vigil-drill] %s %s\n' "$(now_iso)" "$*"; }
-
-json_str() {
-  local s=$1
-  s=${s//\\/\\\\}
-  s=${s//\"/\\\"}
-  s=${s//$'\n'/\\n}
-  s=${s//$'\r'/\\r}
-  s=${s//$'\t'/\\t}
-  s=${s//[$'\x01'-$'\x1f']/}
-  printf '"%s"' "$s"
-}
+# @include verify-lib.sh
 
 started_at=$(now_iso)
 scratch=${VIGIL_SCRATCH_DB:-}
@@ -83,13 +71,6 @@ die() {
   note_failure "$1" "$2"
   log "FAILED: $1: $2"
   exit 1
-}
-
-first_error_line() {
-  local line
-  line=$(grep -m1 -E 'ERROR|FATAL|[Ee]rror|unexpected|invalid|denied|No such|not found|refused' "$1" 2>/dev/null)
-  if [ -z "$line" ]; then line=$(grep -m1 . "$1" 2>/dev/null); fi
-  printf '%s' "${line:-no error output}"
 }
 
 # Stops every background job (each is its own process group): the one being waited for, one started
@@ -366,67 +347,8 @@ restored_at=$(now_iso)
 log "restored"
 
 # ---- verify ----
-b64d() { printf '%s' "$1" | base64 -d; }
-is_number() { [[ $1 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; }
-
-i=1
-while [ "$i" -le "$count" ]; do
-  name_var="VIGIL_QUERY_${i}_NAME_B64"
-  sql_var="VIGIL_QUERY_${i}_SQL_B64"
-  min_var="VIGIL_QUERY_${i}_MIN"
-  qname=$(b64d "${!name_var:-}") || qname="query $i"
-  sql=$(b64d "${!sql_var:-}") || sql=
-  min=${!min_var:-1}
-  is_number "$min" || bad "$min_var must be a number, got $min"
-  value=
-  qerror=
-  if [ -z "$sql" ]; then
-    qerror="$sql_var is empty or not base64"
-  elif run_waiting psql_in "$scratch" -At -c "$sql" >"$work/q.out" 2>"$work/q.err"; then
-    value=$(head -n 1 "$work/q.out")
-    value=${value//[[:space:]]/}
-    if ! is_number "$value"; then
-      qerror="returned \"$value\", not a number"
-      value=
-    fi
-  else
-    qerror=$(first_error_line "$work/q.err")
-  fi
-  if [ -n "$qerror" ]; then
-    log "$qname: FAILED: $qerror"
-    note_failure query_failed "$qname: $qerror"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":null,\"min\":$min,\"ok\":false,\"error\":$(json_str "$qerror")}"
-  elif awk -v v="$value" -v m="$min" 'BEGIN { exit !(v + 0 >= m + 0) }'; then
-    log "$qname: $value (minimum $min)"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":$value,\"min\":$min,\"ok\":true}"
-  else
-    log "$qname: $value, BELOW the minimum $min"
-    note_failure below_minimum "$qname is $value, below the minimum of $min"
-    queries_json="$queries_json${queries_json:+,}{\"name\":$(json_str "$qname"),\"value\":$value,\"min\":$min,\"ok\":false}"
-  fi
-  i=$((i + 1))
-done
-
-if [ -n "${VIGIL_FRESHNESS_SQL_B64:-}" ]; then
-  fsql=$(b64d "$VIGIL_FRESHNESS_SQL_B64") || fsql=
-  # UTC, so a timestamptz prints with +00 and a timestamp without zone is read as UTC.
-  if [ -z "$fsql" ]; then
-    note_failure query_failed "freshness query: VIGIL_FRESHNESS_SQL_B64 is not base64"
-  elif run_waiting psql_in "$scratch" -At -c "SET TIME ZONE 'UTC'" -c "$fsql" >"$work/f.out" 2>"$work/f.err"; then
-    fvalue=$(head -n 1 "$work/f.out")
-    if [[ $fvalue =~ ^[0-9]+(\.[0-9]+)?$ ]]; then fvalue="@$fvalue"; fi
-    if [ -z "$fvalue" ]; then
-      note_failure query_failed "freshness query returned no value (an empty table gives NULL)"
-    elif newest_data=$(date -u -d "$fvalue" +%Y-%m-%dT%H:%M:%S.%3NZ 2>/dev/null); then
-      log "newest data: $newest_data"
-    else
-      newest_data=
-      note_failure query_failed "freshness query returned \"$fvalue\", not a timestamp"
-    fi
-  else
-    note_failure query_failed "freshness query: $(first_error_line "$work/f.err")"
-  fi
-fi
+run_queries run_waiting psql_in "$scratch"
+check_freshness run_waiting psql_in "$scratch"
 verified_at=$(now_iso)
 if [ -n "$reason" ]; then
   log "FAILED: $reason: $error"
