@@ -37,7 +37,7 @@
 
 import { type CanaryRequest, parseCanaryRequest, toMonitorInput } from '../lib/config/events.ts';
 import { type Monitor, resolveMonitor, type VigilConfig } from '../lib/config/resolve.ts';
-import { DEFAULT_ALARM, DEFAULT_SCHEDULE, DEFAULT_TIMEOUT_MS, rateSeconds } from '../lib/config/schema.ts';
+import { DEFAULT_SCHEDULE, rateSeconds } from '../lib/config/schema.ts';
 import { alarmPeriodSeconds } from '../lib/monitors/alarm-timing.ts';
 import { checkDeadlineMs, isFast } from '../lib/monitors/monitor-traits.ts';
 import {
@@ -54,10 +54,16 @@ import {
 } from './lib/report.ts';
 import { synthesize, synthesizeVariant } from './lib/synth.ts';
 
-/** DESIGN.md: failure to page, median, standard mode. */
-export const MAX_STANDARD_MEDIAN_S = 120;
-/** DESIGN.md: failure to page, median, fast mode (10 s probes, high-resolution metric and alarm). */
+/** Issue 12: failure to page, median, standard mode (the default HTTP monitor; was 120 s). */
+export const MAX_STANDARD_MEDIAN_S = 90;
+/** Issue 12: failure to page, median, fast mode (10 s probes, high-resolution metric and alarm). */
 export const MAX_FAST_MEDIAN_S = 30;
+/** Fast mode: probe slots a minute, one every {@link FAST_SLOT_S} (docs/adr/0006-fast-mode.md). */
+export const FAST_SLOTS = 6;
+/** Fast mode: seconds between slots, and the age past which the canary drops a late slot as stale. */
+export const FAST_SLOT_S = 10;
+/** Blips the flap table simulates, s: shorter than the default confirmation delay (5 s). */
+export const BLIPS_S = [1, 4] as const;
 
 /** The model's parameters; seconds. Ranges are uniform [min, max]. */
 export interface Model {
@@ -71,6 +77,13 @@ export interface Model {
   readonly rangeExtra: number;
   /** False: only periods that have ended are evaluated ("the datapoint lands at the end of its period"). */
   readonly partialPeriod: boolean;
+  /**
+   * Fast mode, slots 1..5: from the slot's planned start to its probe starting. The message's
+   * DelaySeconds is the floor of the time to the slot, so it is visible up to 1 s early and the
+   * handler sleeps until the slot; what is left is SQS and the event source mapping delivering it
+   * late. A slot older than {@link FAST_SLOT_S} is dropped (no datapoint).
+   */
+  readonly fastDeliveryDelay: readonly [number, number];
 }
 
 export const DEFAULT_MODEL: Model = {
@@ -79,10 +92,14 @@ export const DEFAULT_MODEL: Model = {
   ingestDelay: [0, 10],
   rangeExtra: 2,
   partialPeriod: false,
+  fastDeliveryDelay: [0, 1],
 };
 
-/** How the endpoint fails. */
-export type FailureMode = 'error' | 'hang';
+/**
+ * How the endpoint fails: `error` (answers wrongly or refuses, from the onset on), `hang` (never
+ * answers, from the onset on), or a blip (answers wrongly for `blipS` seconds, then recovers).
+ */
+export type Failure = 'error' | 'hang' | { readonly blipS: number };
 
 /** What the simulation needs of one alarm and its schedule. */
 export interface TimingProfile {
@@ -96,12 +113,17 @@ export interface TimingProfile {
   /** The check's whole deadline, s (how long a hanging endpoint holds it). */
   readonly deadlineS: number;
   /**
-   * Seconds between probes when they are not the schedule's (fast mode: the Scheduler's minimum is
-   * one minute, so sub-minute probes run inside the invocation; assumed every alarm period).
+   * Standard HTTP with `confirm`: a failing first probe is probed again this long after it started
+   * (or when it ended, if later); the datapoint breaches only if both fail, is stamped with the
+   * first probe's start and is flushed when the second ends. Absent: one probe per check, stamped
+   * when it ends.
    */
-  readonly probeEveryS?: number;
-  /** Fast mode: a datapoint carries its probe's start as its timestamp, not the time it ends. */
-  readonly stampedAtProbeStart?: boolean;
+  readonly confirmAfterS?: number;
+  /**
+   * Fast mode: each scheduled invocation (t0) probes slot 0 at once and queues slots 1..5, planned
+   * at t0 + 10 s x k, through SQS; each datapoint is stamped with its slot's planned start.
+   */
+  readonly fast?: boolean;
 }
 
 /** Seeded PRNG (mulberry32): the same figures on every run. */
@@ -139,9 +161,9 @@ function cronSecondsOfDay(expression: string): number[] {
     .sort((a, b) => a - b);
 }
 
-/** Check start times (before delays) in [from, to). */
+/** Scheduled invocation times (before delays) in [from, to). */
 function scheduleTimes(profile: TimingProfile, from: number, to: number, rand: () => number): number[] {
-  const rate = profile.probeEveryS ?? rateSeconds(profile.schedule);
+  const rate = rateSeconds(profile.schedule);
   const times: number[] = [];
   if (rate !== undefined) {
     const phase = rand() * rate;
@@ -156,33 +178,68 @@ function scheduleTimes(profile: TimingProfile, from: number, to: number, rand: (
 }
 
 interface Datapoint {
-  readonly period: number;
   readonly breaching: boolean;
   readonly arrival: number;
 }
 
 /** One trial: seconds from onset to ALARM (Infinity if it never alarmed within the horizon). */
-function trial(profile: TimingProfile, mode: FailureMode, model: Model, rand: () => number): number {
+function trial(profile: TimingProfile, failure: Failure, model: Model, rand: () => number): number {
   const P = profile.periodS;
   const N = profile.evaluationPeriods;
   const M = profile.datapointsToAlarm;
   const range = N + model.rangeExtra;
-  const rate = profile.probeEveryS ?? rateSeconds(profile.schedule) ?? alarmPeriodSeconds(profile.schedule);
+  const rate = rateSeconds(profile.schedule) ?? alarmPeriodSeconds(profile.schedule);
+  const confirmS = profile.confirmAfterS ?? 0;
   const history = (range + 2) * P + rate + profile.flexibleWindowS;
   const onset = history + rand() * DAY;
-  const horizon = onset + (range + 4) * P + rate + profile.flexibleWindowS + profile.deadlineS + 3600;
+  // A blip ends; the horizon only needs to outlast the periods its datapoints can fall in.
+  const blipS = typeof failure === 'object' ? failure.blipS : Number.POSITIVE_INFINITY;
+  const failingFor = Math.min(blipS, 3600);
+  const horizon =
+    onset +
+    failingFor +
+    (range + 4) * P +
+    rate +
+    profile.flexibleWindowS +
+    2 * profile.deadlineS +
+    confirmS +
+    (typeof failure === 'object' ? 60 : 0);
   const uniform = ([lo, hi]: readonly [number, number]) => lo + rand() * (hi - lo);
+  const fails = (t: number) => t >= onset && t < onset + blipS;
+  const probeEnds = (begins: number) =>
+    begins + (failure === 'hang' && fails(begins) ? profile.deadlineS : model.answeredCheck);
 
-  const points: Datapoint[] = [];
+  // Datapoints by the period their timestamp falls in.
+  const byPeriod = new Map<number, Datapoint[]>();
+  const add = (timestamp: number, point: Datapoint) => {
+    const k = Math.floor(timestamp / P);
+    const list = byPeriod.get(k);
+    if (list) list.push(point);
+    else byPeriod.set(k, [point]);
+  };
   for (const start of scheduleTimes(profile, onset - history, horizon, rand)) {
-    const begins = start + rand() * profile.flexibleWindowS + uniform(model.invokeDelay);
-    const failing = begins >= onset;
-    const ends = begins + (failing && mode === 'hang' ? profile.deadlineS : model.answeredCheck);
-    points.push({
-      period: Math.floor((profile.stampedAtProbeStart ? begins : ends) / P),
-      breaching: failing,
-      arrival: ends + uniform(model.ingestDelay),
-    });
+    const invoked = start + rand() * profile.flexibleWindowS + uniform(model.invokeDelay);
+    if (profile.fast) {
+      for (let k = 0; k < FAST_SLOTS; k++) {
+        const planned = invoked + k * FAST_SLOT_S;
+        const begins = k === 0 ? planned : planned + uniform(model.fastDeliveryDelay);
+        if (begins - planned > FAST_SLOT_S) continue; // stale: the canary drops it
+        add(planned, { breaching: fails(begins), arrival: probeEnds(begins) + uniform(model.ingestDelay) });
+      }
+      continue;
+    }
+    const first = fails(invoked);
+    const firstEnds = probeEnds(invoked);
+    if (profile.confirmAfterS === undefined) {
+      add(firstEnds, { breaching: first, arrival: firstEnds + uniform(model.ingestDelay) });
+      continue;
+    }
+    if (!first) {
+      add(invoked, { breaching: false, arrival: firstEnds + uniform(model.ingestDelay) });
+      continue;
+    }
+    const second = Math.max(invoked + profile.confirmAfterS, firstEnds);
+    add(invoked, { breaching: fails(second), arrival: probeEnds(second) + uniform(model.ingestDelay) });
   }
 
   const every = P < 60 ? 10 : 60;
@@ -193,8 +250,8 @@ function trial(profile: TimingProfile, mode: FailureMode, model: Model, rand: ()
     const values: (boolean | undefined)[] = []; // breaching per period, newest first; undefined = missing
     for (let k = newest; k > newest - range; k--) {
       let value: boolean | undefined;
-      for (const p of points) {
-        if (p.period === k && p.arrival <= t) value = (value ?? false) || p.breaching; // Minimum < 1
+      for (const p of byPeriod.get(k) ?? []) {
+        if (p.arrival <= t) value = (value ?? false) || p.breaching; // Minimum < 1
       }
       values.push(value);
     }
@@ -214,23 +271,32 @@ function trial(profile: TimingProfile, mode: FailureMode, model: Model, rand: ()
   return Number.POSITIVE_INFINITY;
 }
 
-/** Simulates `trials` onsets. */
+/** What {@link simulate} returns: the latencies of the trials that alarmed, and how many did not. */
+export interface SimulationResult {
+  readonly stats: Stats;
+  /** Trials that never reached ALARM within the horizon. */
+  readonly neverAlarmed: number;
+  /** Trials that reached ALARM (for a blip: the pages it caused). */
+  readonly alarmed: number;
+}
+
+/** Simulates `trials` onsets of `failure` against `profile`. */
 export function simulate(
   profile: TimingProfile,
-  mode: FailureMode,
+  failure: Failure,
   trials: number,
   model: Model = DEFAULT_MODEL,
   seed = 1,
-): { readonly stats: Stats; readonly neverAlarmed: number } {
+): SimulationResult {
   const rand = random(seed);
   const latencies: number[] = [];
   let never = 0;
   for (let i = 0; i < trials; i++) {
-    const s = trial(profile, mode, model, rand);
+    const s = trial(profile, failure, model, rand);
     if (Number.isFinite(s)) latencies.push(s);
     else never++;
   }
-  return { stats: stats(latencies), neverAlarmed: never };
+  return { stats: stats(latencies), neverAlarmed: never, alarmed: latencies.length };
 }
 
 interface Template {
@@ -240,23 +306,41 @@ interface Template {
   >;
 }
 
+/**
+ * Seconds of a monitor's confirmation delay: `confirm: { afterMs }` on the resolved monitor, or on
+ * the payload's raw input (read defensively: a schema that does not know the field strips it).
+ */
+export function confirmAfterSeconds(...sources: unknown[]): number | undefined {
+  for (const source of sources) {
+    const confirm = (source as { confirm?: unknown } | undefined)?.confirm;
+    if (confirm === false) return undefined;
+    const afterMs = (confirm as { afterMs?: unknown } | undefined)?.afterMs;
+    if (typeof afterMs === 'number') return afterMs / 1000;
+  }
+  return undefined;
+}
+
 /** Each monitor's Success alarm with its schedule, from a synthesized template. */
 export function profilesFromTemplate(
   template: Template,
 ): { monitor: string; kind: string; profile: TimingProfile }[] {
   // Each monitor's schedule: the one whose payload carries it (`{ monitors }` shared, `{ monitor }` own).
-  const schedules = new Map<string, { schedule: Record<string, unknown>; monitor: Monitor }>();
+  const schedules = new Map<string, { schedule: Record<string, unknown>; monitor: Monitor; raw: unknown }>();
   for (const r of Object.values(template.Resources)) {
     const input = (r.Properties?.Target as { Input?: unknown } | undefined)?.Input;
     if (r.Type !== 'AWS::Scheduler::Schedule' || typeof input !== 'string' || !r.Properties) continue;
     let request: CanaryRequest;
+    const raw = JSON.parse(input) as { monitor?: unknown; monitors?: unknown[] };
     try {
-      request = parseCanaryRequest(JSON.parse(input));
+      request = parseCanaryRequest(raw);
     } catch {
       continue; // the pager's sweep and heartbeat schedules
     }
     const members = request.shape === 'monitor' ? [request.monitor] : request.monitors;
-    for (const m of members) schedules.set(m.name, { schedule: r.Properties, monitor: m });
+    const rawMembers = request.shape === 'monitor' ? [raw.monitor] : (raw.monitors ?? []);
+    members.forEach((m, i) => {
+      schedules.set(m.name, { schedule: r.Properties ?? {}, monitor: m, raw: rawMembers[i] });
+    });
   }
   const out: { monitor: string; kind: string; profile: TimingProfile }[] = [];
   for (const r of Object.values(template.Resources)) {
@@ -266,10 +350,12 @@ export function profilesFromTemplate(
     const name = dimensions.find((d) => d.Name === 'Monitor')?.Value;
     const found = typeof name === 'string' ? schedules.get(name) : undefined;
     if (typeof name !== 'string' || !found) continue;
-    const { schedule, monitor } = found;
+    const { schedule, monitor, raw } = found;
     const window = schedule.FlexibleTimeWindow as
       | { Mode?: string; MaximumWindowInMinutes?: number }
       | undefined;
+    const fast = Number(a.Period) < 60;
+    const confirm = fast ? undefined : confirmAfterSeconds(monitor, raw);
     out.push({
       monitor: name,
       kind: monitor.kind,
@@ -281,7 +367,8 @@ export function profilesFromTemplate(
         datapointsToAlarm: Number(a.DatapointsToAlarm ?? a.EvaluationPeriods),
         treatMissingData: String(a.TreatMissingData ?? 'missing'),
         deadlineS: checkDeadlineMs(monitor) / 1000,
-        ...(Number(a.Period) < 60 && { probeEveryS: Number(a.Period), stampedAtProbeStart: true }),
+        ...(confirm !== undefined && { confirmAfterS: confirm }),
+        ...(fast && { fast: true }),
       },
     });
   }
@@ -291,7 +378,8 @@ export function profilesFromTemplate(
 const profileKey = (p: TimingProfile) => JSON.stringify(p);
 
 function describe(p: TimingProfile): string {
-  return `${p.schedule}${p.probeEveryS !== undefined ? ` + fast (probe every ${p.probeEveryS} s)` : ''}, period ${p.periodS} s, ${p.datapointsToAlarm} of ${p.evaluationPeriods}, missing=${p.treatMissingData}, deadline ${p.deadlineS} s${p.flexibleWindowS > 0 ? `, flexible ${p.flexibleWindowS / 60} min` : ''}`;
+  const confirm = p.confirmAfterS !== undefined ? `, confirmed after ${p.confirmAfterS} s` : '';
+  return `${p.schedule}${p.fast ? ` + fast (${FAST_SLOTS} slots ${FAST_SLOT_S} s apart)` : ''}${confirm}, period ${p.periodS} s, ${p.datapointsToAlarm} of ${p.evaluationPeriods}, missing=${p.treatMissingData}, deadline ${p.deadlineS} s${p.flexibleWindowS > 0 ? `, flexible ${p.flexibleWindowS / 60} min` : ''}`;
 }
 
 /** `2m 31s` */
@@ -303,16 +391,51 @@ function duration(seconds: number): string {
   return `${fixed(seconds / 3600, 1)} h`;
 }
 
+/** `never (0 of 2,000)` or `1.6 % (32 of 2,000)`: how often a blip paged. */
+function pages(r: SimulationResult): string {
+  const n = r.alarmed + r.neverAlarmed;
+  if (r.alarmed === 0) return `never (0 of ${int(n)})`;
+  return `${fixed((100 * r.alarmed) / n, 1)} % (${int(r.alarmed)} of ${int(n)})`;
+}
+
+/** The input of `monitor` without the fields whose defaults a variant takes. */
+function inputWithout(monitor: Monitor, ...fields: string[]): Record<string, unknown> {
+  const input = { ...(toMonitorInput(monitor) as Record<string, unknown>) };
+  for (const f of fields) delete input[f];
+  return input;
+}
+
 /**
- * `config` with `monitor` switched to fast mode on fast mode's own defaults (schedule, timeout and
- * alarm are dropped so they resolve as a config that only added `fast: true` would).
+ * `config` with `monitor` switched to fast mode on fast mode's own defaults (schedule, timeout,
+ * alarm and confirmation are dropped so they resolve as a config that only added `fast: true` would).
  */
 function withFastVariant(config: VigilConfig, monitor: Monitor): VigilConfig {
-  const { schedule: _s, alarm: _a, ...input } = toMonitorInput(monitor) as Record<string, unknown>;
-  const { timeoutMs: _t, ...rest } = input;
-  const fast = resolveMonitor({ ...rest, fast: true } as Parameters<typeof resolveMonitor>[0]);
+  const input = inputWithout(monitor, 'schedule', 'alarm', 'timeoutMs', 'confirm');
+  const fast = resolveMonitor({ ...input, fast: true } as Parameters<typeof resolveMonitor>[0]);
   if (!isFast(fast)) throw new Error(`${monitor.name}: the fast variant did not resolve as fast`);
   return { ...config, monitors: config.monitors.map((m) => (m.name === monitor.name ? fast : m)) };
+}
+
+/** A bare HTTP monitor as the config resolves it: the kind's default schedule, alarm, timeout, confirmation. */
+function defaultHttpMonitor(): Monitor {
+  return resolveMonitor({ kind: 'http', name: 'default-http', url: 'https://example.com/health' });
+}
+
+/**
+ * `config` with `monitor` on the HTTP defaults (schedule, alarm, timeout and confirmation dropped,
+ * and no `defaults` block), for a config whose own monitors all override them.
+ */
+function withDefaultVariant(config: VigilConfig, monitor: Monitor): VigilConfig {
+  const input = inputWithout(monitor, 'schedule', 'alarm', 'timeoutMs', 'confirm');
+  const plain = resolveMonitor(input as Parameters<typeof resolveMonitor>[0]);
+  return { ...config, monitors: config.monitors.map((m) => (m.name === monitor.name ? plain : m)) };
+}
+
+/** A row of a sensitivity table: a change to the model or to the profile. */
+interface Variant {
+  readonly label: string;
+  readonly model: Model;
+  readonly profile?: Partial<TimingProfile>;
 }
 
 /** The failure-to-page benchmark. */
@@ -320,21 +443,46 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
   const trials = options.quick ? 2000 : 20_000;
   const synth = await synthesize();
   const monitors = profilesFromTemplate(synth.template);
-  // Fast mode's figure comes from a synthesized fast alarm: the config's own, or a variant.
-  let fastSource: string | undefined;
-  if (!monitors.some((m) => m.profile.periodS < 60)) {
-    const base = synth.config.monitors.find(
-      (m) => m.enabled && m.kind === 'http' && m.schedule === DEFAULT_SCHEDULE,
+  const d = defaultHttpMonitor();
+  const defaultConfirm = confirmAfterSeconds(d);
+  const isDefault = (p: TimingProfile) =>
+    !p.fast &&
+    p.schedule === d.schedule &&
+    p.evaluationPeriods === d.alarm.evaluationPeriods &&
+    p.datapointsToAlarm === d.alarm.datapointsToAlarm &&
+    d.kind === 'http' &&
+    p.deadlineS * 1000 === d.timeoutMs &&
+    p.confirmAfterS === defaultConfirm;
+  const notes: string[] = [];
+  const candidate = synth.config.monitors.find(
+    (m) => m.enabled && m.kind === 'http' && !isFast(m) && m.schedule === DEFAULT_SCHEDULE,
+  );
+  // The default figure comes from a synthesized default HTTP alarm: the config's own, or a variant.
+  if (!monitors.some((m) => isDefault(m.profile)) && candidate) {
+    const variant = await synthesizeVariant(synth.configFile, (c) => withDefaultVariant(c, candidate));
+    const found = profilesFromTemplate(variant.template).filter(
+      (m) => m.monitor === candidate.name && isDefault(m.profile),
     );
-    if (base) {
-      const variant = await synthesizeVariant(synth.configFile, (c) => withFastVariant(c, base));
-      const fast = profilesFromTemplate(variant.template).filter(
-        (m) => m.monitor === base.name && m.profile.periodS < 60,
+    for (const m of found) monitors.push({ ...m, monitor: `${m.monitor} (default variant)` });
+    if (found.length > 0) {
+      notes.push(
+        `no monitor of ${synth.configFile} is on the HTTP defaults (it overrides the alarm), so ${candidate.name} was synthesized again on them`,
       );
-      for (const m of fast) monitors.push({ ...m, monitor: `${m.monitor} (fast variant)` });
-      if (fast.length > 0) {
-        fastSource = `${synth.configFile} has no fast monitor, so ${base.name} was synthesized again with fast: true (its defaults: timeoutMs 5000, 3 of 3)`;
-      }
+    }
+  }
+  // Fast mode's figure comes from a synthesized fast alarm: the config's own, or a variant.
+  let fastVariant = false;
+  if (!monitors.some((m) => m.profile.fast) && candidate) {
+    const variant = await synthesizeVariant(synth.configFile, (c) => withFastVariant(c, candidate));
+    const fast = profilesFromTemplate(variant.template).filter(
+      (m) => m.monitor === candidate.name && m.profile.fast,
+    );
+    for (const m of fast) monitors.push({ ...m, monitor: `${m.monitor} (fast variant)` });
+    if (fast.length > 0) {
+      fastVariant = true;
+      notes.push(
+        `${synth.configFile} has no fast monitor, so ${candidate.name} was synthesized again with fast: true on fast mode's defaults`,
+      );
     }
   }
   const groups = new Map<string, { profile: TimingProfile; monitors: string[] }>();
@@ -344,35 +492,25 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
     g.monitors.push(m.monitor);
     groups.set(key, g);
   }
-  const isDefault = (p: TimingProfile) =>
-    p.schedule === DEFAULT_SCHEDULE &&
-    p.evaluationPeriods === DEFAULT_ALARM.evaluationPeriods &&
-    p.datapointsToAlarm === DEFAULT_ALARM.datapointsToAlarm &&
-    p.deadlineS * 1000 === DEFAULT_TIMEOUT_MS;
   const ordered = [...groups.values()].sort(
     (a, b) =>
       Number(isDefault(b.profile)) - Number(isDefault(a.profile)) ||
+      Number(Boolean(b.profile.fast)) - Number(Boolean(a.profile.fast)) ||
       a.profile.periodS - b.profile.periodS ||
       b.monitors.length - a.monitors.length,
   );
 
   const rows: (string | number)[][] = [];
   const figures: unknown[] = [];
-  let defaultError: Stats | undefined;
-  let defaultHang: Stats | undefined;
   for (const g of ordered) {
     const error = simulate(g.profile, 'error', trials, DEFAULT_MODEL, 1);
     const hang = simulate(g.profile, 'hang', trials, DEFAULT_MODEL, 2);
-    if (isDefault(g.profile) && !defaultError) {
-      defaultError = error.stats;
-      defaultHang = hang.stats;
-    }
     const names =
       g.monitors.length > 2
         ? `${g.monitors.slice(0, 2).join(', ')} +${g.monitors.length - 2}`
         : g.monitors.join(', ');
     rows.push([
-      `${isDefault(g.profile) ? '(default) ' : ''}${describe(g.profile)}`,
+      `${isDefault(g.profile) ? '(default) ' : g.profile.fast ? '(fast) ' : ''}${describe(g.profile)}`,
       names,
       duration(error.stats.median),
       duration(error.stats.p95),
@@ -382,29 +520,92 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
     figures.push({ ...g, error, hang });
   }
 
-  // How the default profile's figure moves with the model's assumptions.
-  const base = ordered.find((g) => isDefault(g.profile))?.profile ?? ordered[0]?.profile;
-  const variants: { label: string; model: Model; profile?: Partial<TimingProfile> }[] = [
+  const base = ordered.find((g) => isDefault(g.profile))?.profile;
+  const fastProfile = ordered.find((g) => g.profile.fast)?.profile;
+  const sensitivity = (profile: TimingProfile, variants: readonly Variant[]) =>
+    variants.map((v) => ({
+      label: v.label,
+      // Same seed for every variant (and as the profile's own row): only the assumption differs.
+      stats: simulate({ ...profile, ...v.profile }, 'error', trials, v.model, 1).stats,
+    }));
+  const without = { confirmAfterS: undefined };
+  const defaultVariants: Variant[] = [
     { label: 'the model above', model: DEFAULT_MODEL },
     { label: 'no ingestion delay', model: { ...DEFAULT_MODEL, ingestDelay: [0, 0] } },
     { label: 'ingestion delay 0–30 s', model: { ...DEFAULT_MODEL, ingestDelay: [0, 30] } },
     { label: 'alarm sees the period in progress', model: { ...DEFAULT_MODEL, partialPeriod: true } },
+    ...(base?.confirmAfterS !== undefined
+      ? [
+          { label: 'confirmation after 10 s', model: DEFAULT_MODEL, profile: { confirmAfterS: 10 } },
+          {
+            label: 'with confirmation, 1 of 3',
+            model: DEFAULT_MODEL,
+            profile: { datapointsToAlarm: 1, evaluationPeriods: 3 },
+          },
+        ]
+      : []),
     {
-      label: 'if 1 of 1 (no tolerance of a blip)',
+      label: 'without confirmation, 1 of 1 (pages on a blip)',
+      model: DEFAULT_MODEL,
+      profile: { ...without, datapointsToAlarm: 1, evaluationPeriods: 1 },
+    },
+    {
+      label: '2 of 3 without confirmation (the default before issue 12)',
+      model: DEFAULT_MODEL,
+      profile: { ...without, datapointsToAlarm: 2, evaluationPeriods: 3 },
+    },
+  ];
+  const fastVariants: Variant[] = [
+    { label: 'the model above', model: DEFAULT_MODEL },
+    { label: 'SQS delivery at once (0 s)', model: { ...DEFAULT_MODEL, fastDeliveryDelay: [0, 0] } },
+    { label: 'SQS delivery 0–3 s late', model: { ...DEFAULT_MODEL, fastDeliveryDelay: [0, 3] } },
+    { label: 'no ingestion delay', model: { ...DEFAULT_MODEL, ingestDelay: [0, 0] } },
+    { label: 'ingestion delay 0–30 s', model: { ...DEFAULT_MODEL, ingestDelay: [0, 30] } },
+    { label: 'alarm sees the period in progress', model: { ...DEFAULT_MODEL, partialPeriod: true } },
+    {
+      label: '3 of 3 (the default before issue 12)',
+      model: DEFAULT_MODEL,
+      profile: { datapointsToAlarm: 3, evaluationPeriods: 3 },
+    },
+    {
+      label: '1 of 1 (pages on a blip)',
       model: DEFAULT_MODEL,
       profile: { datapointsToAlarm: 1, evaluationPeriods: 1 },
     },
-    { label: 'if 2 of 2', model: DEFAULT_MODEL, profile: { datapointsToAlarm: 2, evaluationPeriods: 2 } },
   ];
-  const sensitivity = base
-    ? variants.map((v) => {
-        // Same seed for every variant (and as the default row): only the assumption differs.
-        const r = simulate({ ...base, ...v.profile }, 'error', trials, v.model, 1);
-        return { label: v.label, stats: r.stats };
-      })
-    : [];
+  const defaultSensitivity = base ? sensitivity(base, defaultVariants) : [];
+  const fastSensitivity = fastProfile ? sensitivity(fastProfile, fastVariants) : [];
 
-  const fast = monitors.filter((m) => m.profile.periodS < 60);
+  // Flap: a blip shorter than the confirmation delay (or than the 10 s between fast probes).
+  const flapProfiles: { label: string; profile: TimingProfile }[] = [
+    ...(base
+      ? [
+          { label: `default (${describe(base)})`, profile: base },
+          {
+            label: 'default without confirmation, 1 of 1',
+            profile: { ...base, ...without, datapointsToAlarm: 1, evaluationPeriods: 1 },
+          },
+          {
+            label: 'default, 2 of 3 without confirmation',
+            profile: { ...base, ...without, datapointsToAlarm: 2, evaluationPeriods: 3 },
+          },
+        ]
+      : []),
+    ...(fastProfile
+      ? [
+          { label: `fast (${describe(fastProfile)})`, profile: fastProfile },
+          {
+            label: 'fast, 1 of 1',
+            profile: { ...fastProfile, datapointsToAlarm: 1, evaluationPeriods: 1 },
+          },
+        ]
+      : []),
+  ];
+  const flap = flapProfiles.map((f) => ({
+    label: f.label,
+    blips: BLIPS_S.map((blipS) => ({ blipS, ...simulate(f.profile, { blipS }, trials, DEFAULT_MODEL, 3) })),
+  }));
+
   const tables: Table[] = [
     {
       title: `Failure to page (onset → ALARM), ${int(trials)} simulated onsets per row, from the synthesized ${synth.configFile}`,
@@ -419,12 +620,11 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
       align: ['left', 'left', 'right', 'right', 'right', 'right'],
       rows,
       notes: [
-        `"error": the endpoint answers wrongly or refuses (check ends in ${DEFAULT_MODEL.answeredCheck} s); "hang": it never answers (the check ends at its deadline)`,
-        `model: invocation delay ${DEFAULT_MODEL.invokeDelay.join('–')} s; ingestion delay ${DEFAULT_MODEL.ingestDelay.join('–')} s; datapoint timestamped at the check's end; only ended periods are evaluated (the datapoint lands at the end of its period); standard alarms evaluated every 60 s (high-resolution every 10 s) at a random offset; evaluation range = EvaluationPeriods + ${DEFAULT_MODEL.rangeExtra}, missing data filled only when fewer real points than EvaluationPeriods`,
-        `target: default monitor, standard mode, median ≤ ${MAX_STANDARD_MEDIAN_S} s`,
-        fast.length > 0
-          ? `fast mode: ${fast.length} high-resolution alarm(s) (period < 60 s), simulated above with probes every period stamped at their start and alarm evaluation every 10 s; target median ≤ ${MAX_FAST_MEDIAN_S} s${fastSource ? `. ${fastSource}` : ''}`
-          : 'fast mode: no HTTP monitor on rate(1 minute) to make a fast variant of',
+        `"error": the endpoint answers wrongly or refuses (a probe ends in ${DEFAULT_MODEL.answeredCheck} s); "hang": it never answers (a probe ends at its deadline)`,
+        `model: invocation delay ${DEFAULT_MODEL.invokeDelay.join('–')} s; ingestion delay ${DEFAULT_MODEL.ingestDelay.join('–')} s; a datapoint is timestamped at the check's end, or with confirmation at the first probe's start (breaching only if the second probe, max(start + afterMs, end), fails too; flushed when it ends); only ended periods are evaluated; standard alarms evaluated every 60 s (high-resolution every 10 s) at a random offset; evaluation range = EvaluationPeriods + ${DEFAULT_MODEL.rangeExtra}, missing data filled only when fewer real points than EvaluationPeriods`,
+        `fast mode: the scheduled invocation (t0) probes slot 0 at once; slots k = 1..${FAST_SLOTS - 1} are planned at t0 + ${FAST_SLOT_S} s x k and start ${DEFAULT_MODEL.fastDeliveryDelay.join('–')} s after it (SQS and the event source mapping), each datapoint stamped with its slot's planned start; a slot more than ${FAST_SLOT_S} s late is dropped`,
+        `targets: default HTTP monitor, standard mode, median ≤ ${MAX_STANDARD_MEDIAN_S} s; fast mode median ≤ ${MAX_FAST_MEDIAN_S} s`,
+        ...notes,
       ],
     },
   ];
@@ -433,72 +633,82 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
       title: `Sensitivity of the default profile (${describe(base)}), endpoint error`,
       columns: ['assumption', 'median', 'p95'],
       align: ['left', 'right', 'right'],
-      rows: sensitivity.map((s) => [s.label, duration(s.stats.median), duration(s.stats.p95)]),
+      rows: defaultSensitivity.map((s) => [s.label, duration(s.stats.median), duration(s.stats.p95)]),
     });
   }
-  const fastStats = fast.length > 0 ? ordered.find((g) => g.profile.periodS < 60) : undefined;
-  // What fast mode's figure depends on: the M of N, how soon CloudWatch sees a datapoint.
-  const fastVariants: { label: string; model: Model; profile?: Partial<TimingProfile> }[] = [
-    { label: 'the model above', model: DEFAULT_MODEL },
-    { label: 'no ingestion delay', model: { ...DEFAULT_MODEL, ingestDelay: [0, 0] } },
-    { label: 'ingestion delay 0–30 s', model: { ...DEFAULT_MODEL, ingestDelay: [0, 30] } },
-    { label: 'alarm sees the period in progress', model: { ...DEFAULT_MODEL, partialPeriod: true } },
-    { label: 'if 2 of 3', model: DEFAULT_MODEL, profile: { datapointsToAlarm: 2, evaluationPeriods: 3 } },
-    { label: 'if 2 of 2', model: DEFAULT_MODEL, profile: { datapointsToAlarm: 2, evaluationPeriods: 2 } },
-  ];
-  const fastSensitivity = fastStats
-    ? fastVariants.map((v) => ({
-        label: v.label,
-        stats: simulate({ ...fastStats.profile, ...v.profile }, 'error', trials, v.model, 1).stats,
-      }))
-    : [];
-  if (fastStats) {
+  if (fastProfile) {
     tables.push({
-      title: `Sensitivity of fast mode (${describe(fastStats.profile)}), endpoint error`,
+      title: `Sensitivity of fast mode (${describe(fastProfile)}), endpoint error`,
       columns: ['assumption', 'median', 'p95'],
       align: ['left', 'right', 'right'],
       rows: fastSensitivity.map((s) => [s.label, duration(s.stats.median), duration(s.stats.p95)]),
     });
   }
-  const fastFigure = fastStats
-    ? simulate(fastStats.profile, 'error', trials, DEFAULT_MODEL, 1).stats
-    : undefined;
-  const fastHang = fastStats
-    ? simulate(fastStats.profile, 'hang', trials, DEFAULT_MODEL, 2).stats
-    : undefined;
+  tables.push({
+    title: `Blips: the endpoint fails (answers wrongly) for D s, then recovers; how often it pages, ${int(trials)} blips per cell`,
+    columns: ['profile', ...BLIPS_S.map((b) => `${b} s blip`)],
+    align: ['left', ...BLIPS_S.map(() => 'right' as const)],
+    rows: flap.map((f) => [f.label, ...f.blips.map(pages)]),
+    notes: [
+      'a blip at a random time; a probe that starts inside it fails. With confirmation, the second probe starts afterMs after the first: a blip shorter than that never fails both',
+      "fast mode's next probe is its confirmation: two failures in a row need a blip longer than the 10 s between slots",
+    ],
+  });
+
+  const error = (p: TimingProfile | undefined) =>
+    p ? simulate(p, 'error', trials, DEFAULT_MODEL, 1).stats : undefined;
+  const hang = (p: TimingProfile | undefined) =>
+    p ? simulate(p, 'hang', trials, DEFAULT_MODEL, 2).stats : undefined;
+  const latencyTarget = (
+    figure: string,
+    s: Stats | undefined,
+    max: number,
+    missing: string,
+  ): TargetCheck => ({
+    figure,
+    target: `median ≤ ${max} s`,
+    value: s ? `${fixed(s.median, 0)} / ${fixed(s.p95, 0)} s` : missing,
+    met: s ? s.median <= max : undefined,
+    deterministic: true,
+  });
+  const fastLabel = `fast mode${fastVariant ? ' (variant)' : ''}`;
+  const flapTarget = (label: string, index: number): TargetCheck => {
+    const f = flap[index];
+    return {
+      figure: `pages on a ${BLIPS_S.join(' / ')} s blip, ${label}`,
+      target: 'never',
+      value: f ? f.blips.map((b) => (b.alarmed === 0 ? 'never' : pages(b))).join(' / ') : '—',
+      met: f ? f.blips.every((b) => b.alarmed === 0) : undefined,
+      deterministic: true,
+    };
+  };
   const targets: TargetCheck[] = [
-    {
-      figure: 'failure to page, default monitor, standard (median / p95; endpoint error)',
-      target: `median ≤ ${MAX_STANDARD_MEDIAN_S} s`,
-      value: defaultError
-        ? `${fixed(defaultError.median, 0)} / ${fixed(defaultError.p95, 0)} s`
-        : 'no default-profile monitor',
-      met: defaultError ? defaultError.median <= MAX_STANDARD_MEDIAN_S : undefined,
-      deterministic: true,
-    },
-    {
-      figure: 'failure to page, default monitor, standard (median / p95; endpoint hangs)',
-      target: `median ≤ ${MAX_STANDARD_MEDIAN_S} s`,
-      value: defaultHang ? `${fixed(defaultHang.median, 0)} / ${fixed(defaultHang.p95, 0)} s` : '—',
-      met: defaultHang ? defaultHang.median <= MAX_STANDARD_MEDIAN_S : undefined,
-      deterministic: true,
-    },
-    {
-      figure: `failure to page, fast mode${fastSource ? ' (variant)' : ''} (median / p95; endpoint error)`,
-      target: `median ≤ ${MAX_FAST_MEDIAN_S} s`,
-      value: fastFigure
-        ? `${fixed(fastFigure.median, 0)} / ${fixed(fastFigure.p95, 0)} s`
-        : 'no fast monitor',
-      met: fastFigure ? fastFigure.median <= MAX_FAST_MEDIAN_S : undefined,
-      deterministic: true,
-    },
-    {
-      figure: `failure to page, fast mode${fastSource ? ' (variant)' : ''} (median / p95; endpoint hangs)`,
-      target: `median ≤ ${MAX_FAST_MEDIAN_S} s`,
-      value: fastHang ? `${fixed(fastHang.median, 0)} / ${fixed(fastHang.p95, 0)} s` : '—',
-      met: fastHang ? fastHang.median <= MAX_FAST_MEDIAN_S : undefined,
-      deterministic: true,
-    },
+    latencyTarget(
+      'failure to page, default HTTP monitor, standard (median / p95; endpoint error)',
+      error(base),
+      MAX_STANDARD_MEDIAN_S,
+      'no default-profile monitor',
+    ),
+    latencyTarget(
+      'failure to page, default HTTP monitor, standard (median / p95; endpoint hangs)',
+      hang(base),
+      MAX_STANDARD_MEDIAN_S,
+      '—',
+    ),
+    latencyTarget(
+      `failure to page, ${fastLabel} (median / p95; endpoint error)`,
+      error(fastProfile),
+      MAX_FAST_MEDIAN_S,
+      'no fast monitor',
+    ),
+    latencyTarget(
+      `failure to page, ${fastLabel} (median / p95; endpoint hangs)`,
+      hang(fastProfile),
+      MAX_FAST_MEDIAN_S,
+      '—',
+    ),
+    ...(base ? [flapTarget('default HTTP monitor', 0)] : []),
+    ...(fastProfile ? [flapTarget(fastLabel, base ? 3 : 0)] : []),
   ];
   return {
     id: 'page-latency',
@@ -511,9 +721,10 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
       model: DEFAULT_MODEL,
       synthMs: synth.synthMs,
       profiles: figures,
-      sensitivity,
+      sensitivity: defaultSensitivity,
       fastSensitivity,
-      ...(fastSource && { fastSource }),
+      flap,
+      notes,
     },
   };
 }
