@@ -3,37 +3,45 @@
  * docs/adr/0008-shared-invocations.md) or `{ monitor }` (one with `invocation: 'own'`, or a
  * remediation runbook verifying health). It runs every check at once, each with its own deadline,
  * so a slow endpoint delays no other; as each one ends, its result is flushed as its own EMF line
- * and logged as one line. It returns the result (`{ monitor }`) or the results (`{ monitors }`). A
- * fast monitor is probed six times, 10 s apart, each probe flushed as its own high-resolution EMF
- * line (./fast-probe.ts).
+ * and logged as one line. It returns the result (`{ monitor }`) or the results (`{ monitors }`).
+ *
+ * Fast mode (./fast-probe.ts, docs/adr/0006-fast-mode.md): a scheduled invocation probes its fast
+ * monitors once at once (slot 0, stamped with the invocation's start) and sends one message per
+ * later slot of the minute to the fast-probe queue (`VIGIL_FAST_PROBE_QUEUE_URL`), delayed to the
+ * slot's planned start. The queue's event source mapping invokes the canary with those messages (an
+ * SQS event, `Records[].eventSource === 'aws:sqs'`): each record is probed at its slot's start and
+ * stamped with it, or dropped with a warning when its 10 s period is over.
  *
  * Verify mode: a remediation document's verify step invokes it with `{ verify: "<monitor>" }`
  * (lib/ssm/verify-steps.ts). It looks the monitor up in the file shipped beside the bundle (read on
  * the first such invocation only, ./verify.ts), runs its check once (a fast monitor: one probe),
  * records it as a scheduled check would, and answers `{ monitor, ok, reason?, detail? }`.
  *
- * Middy wiring only: the check is lambdas/canary/checks, the recording is ./record.ts, the probe
- * loop is ./fast-probe.ts.
+ * Middy wiring only: the check is lambdas/canary/checks, the recording is ./record.ts, fast mode's
+ * slots and messages are ./fast-probe.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { parseCanaryRequest, parseVerifyEvent } from '../../lib/config/events.ts';
-import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../../lib/config/monitor-schema.ts';
-import type { HttpMonitor, Monitor } from '../../lib/config/resolve.ts';
-import { aws } from '../shared/aws.ts';
+import { parseCanaryRequest, parseVerifyEvent, toMonitorInput } from '../../lib/config/events.ts';
+import { parseFastProbeMessage } from '../../lib/config/fast-probe-message.ts';
+import type { Monitor } from '../../lib/config/resolve.ts';
+import { type AwsClients, aws } from '../shared/aws.ts';
 import { logger } from '../shared/logger.ts';
 import { metrics } from '../shared/metrics.ts';
 import { resolveSecret } from '../shared/secrets.ts';
 import { runCheck } from './checks/index.ts';
 import type { CheckResult } from './checks/result.ts';
 import {
-  cutOffResult,
-  type FastCheckResult,
+  fastProbeQueueUrl,
   type ProbeClock,
   type ProbeSlot,
-  runFastProbes,
-  summarize,
+  parseSqsEvent,
+  plannedSlots,
+  planRecord,
+  type SqsBatchResponse,
+  type SqsEvent,
+  sendFastProbes,
 } from './fast-probe.ts';
 import { logResult, recordResult } from './record.ts';
 import { bundledVerifyMonitors, UnknownMonitorError, type VerifyResponse, verifyResponse } from './verify.ts';
@@ -43,53 +51,119 @@ export interface CanaryDeps {
   /** Fast mode's clock and sleep. */
   readonly clock: ProbeClock;
   /**
+   * The SQS client fast mode sends its later slots with.
+   * @default the process's lazy client (lambdas/shared/aws.ts), loaded on the first send
+   */
+  readonly sqs?: AwsClients['sqs'];
+  /**
+   * The fast-probe queue's URL.
+   * @default `VIGIL_FAST_PROBE_QUEUE_URL`, read when a fast monitor first needs it
+   */
+  readonly fastProbeQueueUrl?: () => string;
+  /**
    * The monitors verify mode may run, by name.
    * @default the vigil-monitors.json shipped beside the bundle, read on first use
    */
   readonly verifyMonitors?: () => ReadonlyMap<string, Monitor>;
 }
 
-/** A probe still running this long after its `timeoutMs` is cut off (the check's own deadline fires first). */
-export const FAST_CUTOFF_GRACE_MS = 500;
-/** Kept after a probe's cut-off to log it and flush its EMF line before the Lambda times out. */
-export const FAST_RESERVE_MS = 1_000;
+const realClock: ProbeClock = { now: Date.now, sleep: (ms) => sleep(ms) };
 
-const realClock: ProbeClock = {
-  now: Date.now,
-  sleep: (ms, signal) => sleep(ms, undefined, signal ? { signal } : {}),
-};
+/**
+ * The fast-probe queue refused, or never got, some of the minute's later slots: thrown after every
+ * check of the invocation is recorded, so the canary's `Errors` watcher pages Vigil's owner while
+ * the monitors' alarms see those slots' periods empty.
+ */
+export class FastProbeSendError extends Error {
+  constructor(
+    readonly failed: readonly { readonly slot: number; readonly error: string }[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      `fast mode could not queue slot(s) ${failed.map((f) => f.slot).join(', ')} of this minute: ${failed[0]?.error ?? ''}`,
+      options,
+    );
+    this.name = 'FastProbeSendError';
+  }
+}
 
 /** Builds the middy handler around `deps`. */
 export function createCanaryHandler(deps: CanaryDeps) {
-  async function fast(monitor: HttpMonitor, context: Context): Promise<FastCheckResult> {
-    const cutoffMs = monitor.timeoutMs + FAST_CUTOFF_GRACE_MS;
-    const run = await runFastProbes<CheckResult>(
-      () => runCheck(monitor, { resolveSecret, aws }),
-      (slot) => cutOffResult(monitor, slot, cutoffMs),
-      // Flushed at once: a line held to the end of the minute would reach the 10 s alarm a minute late.
-      (result, slot) => report(monitor, result, slot),
-      deps.clock,
-      {
-        probes: FAST_PROBES,
-        intervalMs: FAST_PROBE_INTERVAL_MS,
-        cutoffMs,
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        reserveMs: FAST_RESERVE_MS,
-      },
-    );
-    if (run.probes.length < FAST_PROBES) {
-      // The probes not run leave their periods empty, which the alarm counts as failing.
-      logger.warn(`fast mode ran ${run.probes.length} of ${FAST_PROBES} probes`, {
-        monitor: monitor.name,
-        skipped: run.skipped,
-        ...(run.stoppedEarly && { stoppedEarly: run.stoppedEarly }),
-      });
-    }
-    return summarize(monitor, run);
+  /** One fast-mode probe of `monitor` in `slot`, recorded as a high-resolution datapoint stamped with the slot's start. */
+  async function probe(monitor: Monitor, slot: ProbeSlot): Promise<CheckResult> {
+    const result = await runCheck(monitor, { resolveSecret, aws });
+    // Flushed at once: a line held back would reach the 10 s alarm late.
+    report(monitor, result, slot);
+    return result;
   }
 
-  async function checkOne(monitor: Monitor, context: Context): Promise<CheckResult | FastCheckResult> {
-    if (monitor.kind === 'http' && monitor.fast) return fast(monitor, context);
+  /**
+   * Queues slots 1..5 of the minute that started at `t0` for the fast monitors among `monitors`;
+   * resolves to the slots that could not be queued (none when there is no fast monitor). Never
+   * rejects: it runs beside the checks, and a rejection nobody awaits yet would crash the runtime.
+   */
+  async function queueLaterSlots(
+    monitors: readonly Monitor[],
+    t0: number,
+  ): Promise<FastProbeSendError['failed']> {
+    const fast = monitors.filter(isFastMonitor);
+    if (fast.length === 0) return [];
+    try {
+      const { failed } = await sendFastProbes(
+        deps.sqs ?? aws.sqs,
+        (deps.fastProbeQueueUrl ?? fastProbeQueueUrl)(),
+        t0,
+        fast.map(toMonitorInput),
+        deps.clock,
+      );
+      return failed;
+    } catch (error) {
+      return plannedSlots(t0).map(({ slot }) => ({ slot, error: String(error) }));
+    }
+  }
+
+  /** An SQS event: each record is one slot of one group, probed at its planned start, all at once. */
+  async function probeRecords(records: SqsEvent['Records']): Promise<SqsBatchResponse> {
+    const outcomes = await Promise.all(records.map(probeRecord));
+    return {
+      batchItemFailures: outcomes.flatMap((failed, i) =>
+        failed ? [{ itemIdentifier: records[i]?.messageId ?? '' }] : [],
+      ),
+    };
+  }
+
+  /** Probes one record's monitors; true when the record is malformed (received again, then dead-lettered). */
+  async function probeRecord(record: SqsEvent['Records'][number]): Promise<boolean> {
+    let order: ReturnType<typeof parseFastProbeMessage>;
+    try {
+      order = parseFastProbeMessage(record.body);
+    } catch (error) {
+      // A deployment bug, not an endpoint failure: the queue's redrive policy dead-letters it.
+      logger.error('fast probe message is malformed', { messageId: record.messageId, error: error as Error });
+      return true;
+    }
+    const plan = planRecord(order.at, deps.clock.now());
+    if (plan.action === 'drop') {
+      // No datapoint: the slot's 10 s period is over, and a late one would land in the next slot's.
+      logger.warn(`fast probe slot ${order.slot} dropped: ${plan.lateMs} ms late, its 10 s period is over`, {
+        slot: order.slot,
+        at: new Date(order.at).toISOString(),
+        lateMs: plan.lateMs,
+        monitors: order.monitors.map((m) => m.name),
+      });
+      return false;
+    }
+    if (plan.waitMs > 0) await deps.clock.sleep(plan.waitMs);
+    const slot: ProbeSlot = { index: order.slot, startsAt: order.at };
+    const settled = await Promise.allSettled(order.monitors.map((m) => probe(m, slot)));
+    settled.forEach((outcome, i) => {
+      if (outcome.status === 'rejected') crashed(order.monitors[i]?.name, outcome.reason);
+    });
+    return false;
+  }
+
+  async function checkOne(monitor: Monitor, t0: number): Promise<CheckResult> {
+    if (isFastMonitor(monitor)) return probe(monitor, { index: 0, startsAt: t0 });
     const result = await runCheck(monitor, { resolveSecret, aws });
     report(monitor, result);
     return result;
@@ -101,29 +175,39 @@ export function createCanaryHandler(deps: CanaryDeps) {
     if (!monitor) throw new UnknownMonitorError(name);
     const result = await runCheck(monitor, { resolveSecret, aws });
     const fastProbe = monitor.kind === 'http' && monitor.fast;
-    report(monitor, result, fastProbe ? { index: 0, startsAt: deps.clock.now(), last: true } : undefined);
+    report(monitor, result, fastProbe ? { index: 0, startsAt: deps.clock.now() } : undefined);
     return verifyResponse(result);
   }
 
-  async function canary(event: unknown, context: Context): Promise<CanaryResponse> {
+  async function canary(event: unknown): Promise<CanaryResponse> {
     // A malformed event is a deployment bug, not an endpoint failure: throw. Scheduler invokes us
     // asynchronously, so the failure lands in the canary's on-failure destination (the shared
     // dead-letter queue), and the monitors' alarms see missing data, which pages. A verify step
     // invokes synchronously and sees the error as a FunctionError.
     const verifying = parseVerifyEvent(event);
     if (verifying !== undefined) return verify(verifying);
+    const records = parseSqsEvent(event);
+    if (records !== undefined) return probeRecords(records);
+    const t0 = deps.clock.now();
     const request = parseCanaryRequest(event);
-    if (request.shape === 'monitor') return checkOne(request.monitor, context);
-    const settled = await Promise.allSettled(request.monitors.map((m) => checkOne(m, context)));
-    const results = settled.map((outcome, i) => {
-      if (outcome.status === 'fulfilled') return outcome.value;
-      // Checks never throw; a bug that does must not cost the group's other results. This monitor
-      // reports nothing, and its alarm counts the missing datapoint as a failure.
-      const monitor = request.monitors[i]?.name;
-      logger.error('check crashed', { monitor, error: outcome.reason as Error });
-      return { monitor: String(monitor), ok: false as const, crashed: String(outcome.reason) };
-    });
-    return { results };
+    const members = request.shape === 'monitor' ? [request.monitor] : request.monitors;
+    // Sent while slot 0 is probed: each message's delay is counted from the moment it is sent.
+    const queued = queueLaterSlots(members, t0);
+    let response: CanaryResponse;
+    if (request.shape === 'monitor') response = await checkOne(request.monitor, t0);
+    else {
+      const settled = await Promise.allSettled(request.monitors.map((m) => checkOne(m, t0)));
+      const results = settled.map((outcome, i) => {
+        if (outcome.status === 'fulfilled') return outcome.value;
+        const monitor = request.monitors[i]?.name;
+        crashed(monitor, outcome.reason);
+        return { monitor: String(monitor), ok: false as const, crashed: String(outcome.reason) };
+      });
+      response = { results };
+    }
+    const failed = await queued;
+    if (failed.length > 0) throw new FastProbeSendError(failed);
+    return response;
   }
 
   return middy(canary).use(requestIdKey());
@@ -151,6 +235,19 @@ function requestIdKey(): MiddlewareObj<unknown, unknown, Error, Context> {
 /** Powertools' own name for the request id, so log queries written for it keep working. */
 const REQUEST_ID_KEY = 'function_request_id';
 
+/** A fast-mode monitor: probed every 10 s, slot 0 by its schedule's invocation, the others from the queue. */
+function isFastMonitor(monitor: Monitor): boolean {
+  return monitor.kind === 'http' && monitor.fast;
+}
+
+/**
+ * Checks never throw; a bug that does must not cost the group's other results. This monitor
+ * reports nothing, and its alarm counts the missing datapoint as a failure.
+ */
+function crashed(monitor: string | undefined, reason: unknown): void {
+  logger.error('check crashed', { monitor, error: reason as Error });
+}
+
 /** A check's metrics, flushed as their own EMF line at once (each monitor has its own dimensions), and its log line. */
 function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
   recordResult(metrics, monitor, result, slot && { timestamp: slot.startsAt });
@@ -159,17 +256,17 @@ function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
 }
 
 /**
- * What an invocation returns: the check's result for `{ monitor }`, every result for `{ monitors }`,
- * the compact verdict for `{ verify }`.
+ * What an invocation returns: the check's result for `{ monitor }` (a fast monitor's: slot 0's),
+ * every result for `{ monitors }`, the compact verdict for `{ verify }`, and for an SQS event the
+ * records to receive again (malformed ones).
  */
 export type CanaryResponse =
   | CheckResult
-  | FastCheckResult
   | VerifyResponse
+  | SqsBatchResponse
   | {
       readonly results: readonly (
         | CheckResult
-        | FastCheckResult
         | { readonly monitor: string; readonly ok: false; readonly crashed: string }
       )[];
     };

@@ -228,122 +228,17 @@ describe('canary handler, monitors sharing an invocation', () => {
 });
 
 /**
- * A fake clock running `speedup` times faster than real time: fast mode's minute of probes takes
- * 60 / speedup seconds against the real server, and every slot is an exact fake time.
+ * A fake clock running `speedup` times faster than real time. (Fast mode's scheduled and queued
+ * probes are tested in ./handler-fast.test.ts.)
  */
 function fastForward(speedup: number): ProbeClock {
   const t0 = Date.now();
   const p0 = performance.now();
   return {
     now: () => Math.round(t0 + (performance.now() - p0) * speedup),
-    sleep: (ms, signal) => sleep(ms / speedup, undefined, signal ? { signal } : {}),
+    sleep: (ms) => sleep(ms / speedup),
   };
 }
-
-describe('canary handler, fast mode', () => {
-  type FastEmf = Emf & { _aws: { Timestamp: number } } & Record<string, unknown>;
-
-  it('probes six times, 10 s apart, one high-resolution EMF line per probe with its own timestamp', async () => {
-    flakyRequests = 0;
-    const fast = createCanaryHandler({ clock: fastForward(20) });
-    const fastContext = { ...context, getRemainingTimeInMillis: () => 65_000 } as Context;
-    const { result, emf, logs, text } = await invoke(
-      event({ url: `${base}/api/flaky`, fast: true }),
-      fast,
-      fastContext,
-    );
-
-    expect(result).toMatchObject({ monitor: 'madef-api-health', fast: true, ok: false, skipped: 0 });
-    expect((result as { probes: readonly unknown[] }).probes).toHaveLength(6);
-    expect(flakyRequests).toBe(6);
-
-    const lines = emf as FastEmf[];
-    expect(lines).toHaveLength(6);
-    for (const line of lines) {
-      expect(definitions(line)).toEqual({
-        Namespace: 'Vigil',
-        Dimensions: [['Monitor']],
-        Metrics: [
-          { Name: 'Success', Unit: 'Count', StorageResolution: 1 },
-          { Name: 'LatencyMs', Unit: 'Milliseconds', StorageResolution: 1 },
-        ],
-      });
-      expect(line.Monitor).toBe('madef-api-health');
-    }
-    expect(lines.map((l) => l.Success)).toEqual([1, 1, 0, 1, 1, 1]);
-    expect(lines[2]).toMatchObject({ reason: 'http_status' });
-    // Slot starts, exactly 10 s apart: six datapoints in six consecutive 10 s periods.
-    const stamps = lines.map((l) => l._aws.Timestamp);
-    const first = stamps[0] ?? 0;
-    expect(stamps.map((t) => t - first)).toEqual([0, 10_000, 20_000, 30_000, 40_000, 50_000]);
-    expect(new Set(stamps.map((t) => Math.floor(t / 10_000))).size).toBe(6);
-
-    // One log line per probe, numbered; nothing left for the middleware to complain about.
-    expect(logs.filter((l) => typeof l.probe === 'number').map((l) => [l.probe, l.level])).toEqual([
-      [1, 'INFO'],
-      [2, 'INFO'],
-      [3, 'WARN'],
-      [4, 'INFO'],
-      [5, 'INFO'],
-      [6, 'INFO'],
-    ]);
-    expect(text.join('\n')).not.toMatch(/No application metrics/);
-  });
-
-  it('runs the probe loops of fast monitors sharing an invocation side by side, six lines each', async () => {
-    const fast = createCanaryHandler({ clock: fastForward(20) });
-    const fastContext = { ...context, getRemainingTimeInMillis: () => 65_000 } as Context;
-    const config = parseConfig({
-      project: 'test',
-      monitors: [
-        { name: 'web', kind: 'http', url: `${base}/api/health`, fast: true },
-        { name: 'api', kind: 'http', url: `${base}/api/health-db-down`, fast: true },
-      ],
-    });
-    const { result, emf } = await invoke(
-      JSON.parse(JSON.stringify(toGroupEvent(config.monitors))),
-      fast,
-      fastContext,
-    );
-    expect((result as { readonly results: readonly unknown[] }).results).toEqual([
-      expect.objectContaining({ monitor: 'web', fast: true, ok: true }),
-      expect.objectContaining({ monitor: 'api', fast: true, ok: false }),
-    ]);
-    const lines = emf as FastEmf[];
-    for (const [name, success] of [
-      ['web', 1],
-      ['api', 0],
-    ] as const) {
-      const own = lines.filter((l) => l.Monitor === name);
-      expect(own.map((l) => l.Success)).toEqual([success, success, success, success, success, success]);
-      const first = own[0]?._aws.Timestamp ?? 0;
-      expect(own.map((l) => (l._aws.Timestamp - first) / 1_000)).toEqual([0, 10, 20, 30, 40, 50]);
-    }
-    // Each line holds one monitor's probe only.
-    expect(lines).toHaveLength(12);
-    for (const line of lines) expect(definitions(line)?.Dimensions).toEqual([['Monitor']]);
-  });
-
-  it('stops probing, and says so, when the Lambda has too little time left for the next probe', async () => {
-    const fast = createCanaryHandler({ clock: fastForward(20) });
-    // 25 s left: the probes at 0, 10 s fit (10 s wait + 5.5 s cut-off + 1 s reserve), at 20 s do not.
-    const started = Date.now();
-    const short = {
-      ...context,
-      getRemainingTimeInMillis: () => 25_000 - (Date.now() - started) * 20,
-    } as Context;
-    const { result, emf, logs } = await invoke(event({ url: `${base}/api/health`, fast: true }), fast, short);
-    expect(result).toMatchObject({ fast: true, ok: true, stoppedEarly: 'lambda_time' });
-    expect(emf).toHaveLength(2);
-    expect(logs).toContainEqual(
-      expect.objectContaining({
-        level: 'WARN',
-        message: 'fast mode ran 2 of 6 probes',
-        stoppedEarly: 'lambda_time',
-      }),
-    );
-  });
-});
 
 describe('canary handler, verify mode', () => {
   /**
