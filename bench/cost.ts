@@ -21,11 +21,13 @@
  *
  *   npx tsx bench/cost.ts [--quick]
  */
-import { parseConfig, type Tier, type VigilConfig } from '../lib/config/index.ts';
+import { FAST_PROBES, type Monitor, parseConfig, type Tier, type VigilConfig } from '../lib/config/index.ts';
 import {
   competitorCosts,
   endpointMonthCost,
   estimateCost,
+  fastProbeMessageBytes,
+  fastQueueIdleRequestsPerMonth,
   formatUsd,
   groupUsage,
   invocationsPerMonth,
@@ -33,7 +35,8 @@ import {
   monitorUsage,
   type UsageFigures,
 } from '../lib/cost/estimate.ts';
-import { CLOUDWATCH, LAMBDA, SCHEDULER, USAGE } from '../lib/cost/prices.ts';
+import { CLOUDWATCH, LAMBDA, SCHEDULER, SQS, USAGE } from '../lib/cost/prices.ts';
+import { invocationGroups } from '../lib/monitors/invocation-groups.ts';
 import { type CanaryUsage, measureCanaryUsage } from './canary-usage.ts';
 import {
   type BenchOptions,
@@ -54,6 +57,14 @@ export const GROUPED_TIER_TARGET_USD = 0.05;
 export const GROUPED_BENCH_SIZE = 20;
 /** Monitors of the "typical" shared service priced beside the one-monitor case. */
 export const SHARED_BENCH_SIZE = 3;
+/** Issue 12: a fast endpoint alone costs at most Route 53's fast HTTPS check with string matching. */
+export const FAST_ALONE_TARGET_USD = 3.85;
+/** Issue 12: a fast endpoint costs at most this with {@link FAST_SHARED_BENCH_SIZE} fast monitors sharing. */
+export const FAST_SHARED_TARGET_USD = 1.0;
+/** Fast monitors, each in a service of its own, sharing one fast group. */
+export const FAST_SHARED_BENCH_SIZE = 10;
+/** `0.263` */
+const fixedUsd = (n: number) => n.toFixed(3);
 /** Lambda gives a function one vCPU at 1,769 MB, and a proportional share below (Lambda docs). */
 export const MB_PER_VCPU = 1769;
 /** CloudWatch Logs counts each event's bytes plus 26 bytes (PutLogEvents batch size rule). */
@@ -111,22 +122,38 @@ function diff(a: TemplateCounts, b: TemplateCounts): TemplateCounts {
   };
 }
 
-/** A service `api` of `size` HTTP monitors of `tier`, checked once a minute (fast: every 10 s), beside a base service. */
-function serviceConfig(size: number, tier: Tier, fast = false): VigilConfig {
-  return parseConfig({
+/** The priced monitors: those of service `api` (or `api-N`, one service each). */
+const isPriced = (m: Monitor) => m.service === 'api' || m.service.startsWith('api-');
+
+/**
+ * `size` HTTP monitors of `tier`, checked once a minute (fast: every 10 s), beside a base service:
+ * all in service `api`, or with `spread` each in a service of its own (`api-1`...). A tier the
+ * config refuses with fast mode (lean, until the config allows it) is parsed on the full tier and
+ * given after, so the price and the template show what it would deploy.
+ */
+function serviceConfig(size: number, tier: Tier, fast = false, spread = false): VigilConfig {
+  const service = (i: number) => (spread ? `api-${i + 1}` : 'api');
+  const input = (t: Tier) => ({
     project: 'bench',
-    services: { api: { tier } },
+    services: Object.fromEntries(Array.from({ length: size }, (_, i) => [service(i), { tier: t }])),
     monitors: [
       { kind: 'http', name: 'base', service: 'base', url: 'https://example.com/base' },
       ...Array.from({ length: size }, (_, i) => ({
         kind: 'http' as const,
         name: `api-${i + 1}`,
-        service: 'api',
+        service: service(i),
         url: `https://example.com/${i + 1}`,
         ...(fast ? { fast: true } : { schedule: 'rate(1 minute)' }),
       })),
     ],
   });
+  try {
+    return parseConfig(input(tier));
+  } catch (error) {
+    if (!fast || tier === 'full') throw error;
+    const config = parseConfig(input('full'));
+    return { ...config, monitors: config.monitors.map((m) => (isPriced(m) ? { ...m, tier } : m)) };
+  }
 }
 
 /** The base alone: the difference to it is the service's own resources. */
@@ -169,7 +196,9 @@ interface PricedCase {
   readonly fast: boolean;
   readonly size: number;
   readonly resources: TemplateCounts;
-  readonly byService: Readonly<Record<'metrics' | 'alarms' | 'scheduler' | 'lambda' | 'logs', number>>;
+  readonly byService: Readonly<
+    Record<'metrics' | 'alarms' | 'scheduler' | 'lambda' | 'sqs' | 'logs', number>
+  >;
   readonly total: number;
   /** The same endpoint as `vigil cost` prices it (the price file's constants). */
   readonly estimated: number;
@@ -185,27 +214,39 @@ function priceCase(
   size: number,
   usage: UsageFigures,
 ): PricedCase {
-  const members = config.monitors.filter((m) => m.service === 'api');
+  const members = config.monitors.filter(isPriced);
   const first = members[0];
-  if (!first) throw new Error('no monitor in service api');
+  if (!first) throw new Error('no monitor in the priced services');
   const metrics = members.reduce((n, m) => n + metricNames(m).length, 0) + (tier === 'grouped' ? 1 : 0);
   const checkLogBytes = members.reduce(
     (n, m) => n + monitorUsage(m, USAGE.componentsPerMonitor, usage).logBytes,
     0,
   );
-  // The counts come from the template; what one invocation uses, from the estimate's own model.
+  // The counts come from the template; what one scheduled invocation uses (fast: the minute's six
+  // invocations and its queue's requests), from the estimate's own model.
   const perInvocation = size / Math.max(1, resources.schedules);
-  const invocation = groupUsage({ schedule: first.schedule, fast, size: perInvocation }, usage);
-  const gbSecondsPerInvocation = invocation.gbSeconds / invocation.invocations;
-  const logGb =
-    (checkLogBytes + resources.invocations * (invocation.logBytes / invocation.invocations)) / 2 ** 30;
+  const invocation = groupUsage(
+    {
+      schedule: first.schedule,
+      fast,
+      size: perInvocation,
+      messageBytes: fast ? fastProbeMessageBytes(members.slice(0, Math.ceil(perInvocation))) : 0,
+    },
+    usage,
+  );
+  const per = (v: number) => (resources.invocations * v) / invocation.invocations;
+  const logGb = (checkLogBytes + per(invocation.logBytes)) / 2 ** 30;
   const total = {
     metrics: metrics * CLOUDWATCH.metric,
     alarms:
       resources.standardAlarms * CLOUDWATCH.standardAlarm +
       resources.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
     scheduler: resources.invocations * SCHEDULER.perInvocation,
-    lambda: resources.invocations * (LAMBDA.perRequest + gbSecondsPerInvocation * LAMBDA.arm64PerGbSecond),
+    lambda:
+      per(invocation.lambdaRequests) * LAMBDA.perRequest +
+      per(invocation.gbSeconds) * LAMBDA.arm64PerGbSecond,
+    // One queue per app: its idle polling is these monitors' alone here.
+    sqs: (per(invocation.sqsRequests) + (fast ? fastQueueIdleRequestsPerMonth(usage) : 0)) * SQS.perRequest,
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (config.logRetentionDays / (730 / 24)) * CLOUDWATCH.logsStoragePerGbMonth,
@@ -229,20 +270,54 @@ function priceCase(
   };
 }
 
-/** The cases priced: tier, monitors in the service, fast. */
-const CASES: readonly { readonly tier: Tier; readonly size: number; readonly fast?: boolean }[] = [
+/** One priced case: tier, monitors, fast, and whether each is in a service of its own. */
+interface Case {
+  readonly tier: Tier;
+  readonly size: number;
+  readonly fast?: boolean;
+  readonly spread?: boolean;
+}
+
+/** The cases priced. */
+const CASES: readonly Case[] = [
   { tier: 'full', size: 1 },
   { tier: 'full', size: SHARED_BENCH_SIZE },
   { tier: 'lean', size: 1 },
   { tier: 'lean', size: SHARED_BENCH_SIZE },
   { tier: 'grouped', size: GROUPED_BENCH_SIZE },
   { tier: 'full', size: 1, fast: true },
-  { tier: 'full', size: SHARED_BENCH_SIZE, fast: true },
+  { tier: 'lean', size: 1, fast: true },
+  { tier: 'full', size: FAST_SHARED_BENCH_SIZE, fast: true, spread: true },
+  { tier: 'lean', size: FAST_SHARED_BENCH_SIZE, fast: true, spread: true },
 ];
 
-function caseLabel(c: (typeof CASES)[number]): string {
-  const alone = c.size === 1 ? 'alone in its invocation' : `${c.size} in the service, sharing`;
+function caseLabel(c: Case): string {
+  const alone = c.fast
+    ? c.size === 1
+      ? "alone (the app's only fast monitor)"
+      : `${c.size} in ${c.spread ? `${c.size} services` : 'the service'}, one fast group`
+    : c.size === 1
+      ? 'alone in its invocation'
+      : `${c.size} in the service, sharing`;
   return `Vigil ${c.tier}, ${c.fast ? 'fast (10 s probes)' : 'standard (1 min)'}, ${alone}`;
+}
+
+/**
+ * What a case's template would hold, from the grouping alone, when it cannot be synthesized (a
+ * combination the stack refuses until another change lands): one alarm per monitor, one schedule
+ * per invocation group.
+ */
+function modelCounts(config: VigilConfig, fast: boolean): TemplateCounts {
+  const groups = invocationGroups(config.monitors.filter(isPriced));
+  const n = config.monitors.filter(isPriced).length;
+  return {
+    standardAlarms: fast ? 0 : n,
+    highResolutionAlarms: fast ? n : 0,
+    compositeAlarms: 0,
+    dashboards: 0,
+    schedules: groups.length,
+    invocations: groups.reduce((s, g) => s + invocationsPerMonth(g.schedule), 0),
+  };
 }
 
 export async function benchCost(options: BenchOptions): Promise<SectionResult> {
@@ -251,14 +326,24 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
   const [base, example, ...variants] = await Promise.all([
     synthesizeVariant('vigil.config.ts', baseConfig),
     synthesize('vigil.config.ts'),
-    ...CASES.map((c) => synthesizeVariant('vigil.config.ts', () => serviceConfig(c.size, c.tier, c.fast))),
+    ...CASES.map((c) =>
+      synthesizeVariant('vigil.config.ts', () => serviceConfig(c.size, c.tier, c.fast, c.spread)).catch(
+        (error: unknown) => ({ error }),
+      ),
+    ),
   ]);
   const baseCounts = countTemplate(base.template);
+  const unsynthesized: string[] = [];
   const priced = CASES.map((c, i) => {
     const variant = variants[i];
     if (!variant) throw new Error('missing synth');
-    const resources = diff(countTemplate(variant.template), baseCounts);
-    return priceCase(caseLabel(c), variant.config, resources, c.tier, c.fast ?? false, c.size, usage);
+    const config = serviceConfig(c.size, c.tier, c.fast, c.spread);
+    let resources: TemplateCounts;
+    if ('error' in variant) {
+      resources = modelCounts(config, c.fast ?? false);
+      unsynthesized.push(`${caseLabel(c)}: ${String(variant.error).split('\n')[0]}`);
+    } else resources = diff(countTemplate(variant.template), baseCounts);
+    return priceCase(caseLabel(c), config, resources, c.tier, c.fast ?? false, c.size, usage);
   });
   const find = (tier: Tier, size: number, fast = false) => {
     const found = priced.find((p) => p.tier === tier && p.size === size && p.fast === fast);
@@ -308,15 +393,30 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
         : []),
     ];
   });
-  targets.push({
-    figure: 'cost per HTTP endpoint-month, full tier, fast mode (10 s probes), alone / 3 sharing',
-    target: 'none set (Route 53 fast: $3.85)',
-    value: `${formatUsd(find('full', 1, true).total)} / ${formatUsd(find('full', SHARED_BENCH_SIZE, true).total)}`,
-    met: undefined,
-  });
+  const route53Fast = competitors.fast[0]?.total ?? Number.NaN;
+  for (const tier of ['full', 'lean'] as const) {
+    const alone = find(tier, 1, true);
+    const shared = find(tier, FAST_SHARED_BENCH_SIZE, true);
+    targets.push(
+      {
+        figure: `cost per HTTP endpoint-month, ${tier} tier, fast mode (10 s probes), alone (Route 53 fast: ${formatUsd(route53Fast)})`,
+        target: `≤ ${formatUsd(FAST_ALONE_TARGET_USD)}`,
+        value: `$${alone.total.toFixed(3)}`,
+        met: alone.total <= FAST_ALONE_TARGET_USD,
+      },
+      {
+        figure: `cost per HTTP endpoint-month, ${tier} tier, fast mode, ${FAST_SHARED_BENCH_SIZE} fast monitors in ${FAST_SHARED_BENCH_SIZE} services sharing one group`,
+        target: `≤ ${formatUsd(FAST_SHARED_TARGET_USD)}`,
+        value: `$${shared.total.toFixed(3)}`,
+        met: shared.total <= FAST_SHARED_TARGET_USD,
+      },
+    );
+  }
 
   const split = (c: PricedCase) =>
-    (['metrics', 'alarms', 'scheduler', 'lambda', 'logs'] as const).map((s) => formatUsd(c.byService[s]));
+    (['metrics', 'alarms', 'scheduler', 'lambda', 'sqs', 'logs'] as const).map((s) =>
+      formatUsd(c.byService[s]),
+    );
   const usageRow = (label: string, u: UsageFigures) => [
     label,
     u.invocationDurationMs.toFixed(0),
@@ -372,12 +472,13 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
       },
       {
         title: 'Per endpoint-month, USD',
-        columns: ['', 'total', 'metrics', 'alarms', 'Scheduler', 'Lambda', 'logs', 'vigil cost says'],
+        columns: ['', 'total', 'metrics', 'alarms', 'Scheduler', 'Lambda', 'SQS', 'logs', 'vigil cost says'],
         rows: [
           ...priced.map((c) => [c.label, formatUsd(c.total), ...split(c), formatUsd(c.estimated)]),
           ...[...competitors.standard, ...competitors.fast].map((c) => [
             c.label,
             formatUsd(c.total),
+            '',
             '',
             '',
             '',
@@ -390,6 +491,14 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
           `targets: full ≤ ${formatUsd(FULL_TIER_TARGET_USD)} (DESIGN.md), lean ≤ ${formatUsd(LEAN_TIER_TARGET_USD)}, grouped ≤ ${formatUsd(GROUPED_TIER_TARGET_USD)} with ${GROUPED_BENCH_SIZE} monitors in the service (issue 6)`,
           '"vigil cost says": the same endpoint with the price file\'s conservative constants (300 ms an invocation)',
           'Synthetics: runs only; its canary Lambda, S3 artifacts and logs are billed on top',
+          `fast mode: per fast group ${FAST_PROBES} invocations a minute (the scheduled one probes slot 0 and sends slots 1-5 in one SendMessageBatch; the queue's event source mapping delivers each), each one probe of every member, billed like a standard invocation of that size, plus ${USAGE.fastSlotWaitMs} ms of waiting per queued slot (DelaySeconds is floored, so a slot arrives up to 1 s early); SQS: the send, 5 receives and 5 deletes a minute per group, and the mapping's idle long polls (${USAGE.fastQueuePollers} pollers x ${USAGE.fastQueuePollsPerPollerPerMinute} a minute, $${fixedUsd(fastQueueIdleRequestsPerMonth(usage) * SQS.perRequest)} a month per app, here all on the case's monitors) at $0.40 per million 64 KB chunks`,
+          `fast mode in the full tier publishes Success and LatencyMs ($0.30 each) and has a $0.30 high-resolution alarm: $0.90 of CloudWatch per endpoint before any probing, so ${FAST_SHARED_BENCH_SIZE} sharing cannot reach ${formatUsd(FAST_SHARED_TARGET_USD)} in the full tier; the lean tier (Success only) is $0.60`,
+          'a confirmation probe runs only while a check fails: priced at nothing a month',
+          ...(unsynthesized.length > 0
+            ? [
+                `not synthesizable with today's config rules, so resources counted from the grouping (one high-resolution alarm per monitor, one schedule per group): ${unsynthesized.join('; ')}`,
+              ]
+            : []),
         ],
       },
       {

@@ -52,6 +52,18 @@ export function synthesizeVariant(
   return doSynth(configFile, change);
 }
 
+/** Assembly directories to remove when the process exits (one exit listener for them all). */
+const assemblies = new Set<string>();
+
+function removeOnExit(dir: string): void {
+  if (assemblies.size === 0) {
+    process.once('exit', () => {
+      for (const d of assemblies) rmSync(d, { recursive: true, force: true });
+    });
+  }
+  assemblies.add(dir);
+}
+
 async function doSynth(
   configFile: string,
   change: (config: VigilConfig) => VigilConfig = (c) => c,
@@ -59,7 +71,7 @@ async function doSynth(
   const started = performance.now();
   const config = change(await loadConfig(configFile));
   const outdir = mkdtempSync(join(tmpdir(), 'vigil-bench-synth-'));
-  process.once('exit', () => rmSync(outdir, { recursive: true, force: true }));
+  removeOnExit(outdir);
   const app = new App({ outdir, context: cdkJsonContext() });
   const stack = new VigilStack(app, stackNameFor(config.project), { config, configSource: configFile });
   const assembly = app.synth();

@@ -22,6 +22,7 @@ import {
   parseConfig,
   rateSeconds,
   type Tier,
+  toMonitorInput,
   type VigilConfig,
 } from '../config/index.ts';
 import { type InvocationGroup, invocationGroups } from '../monitors/invocation-groups.ts';
@@ -35,11 +36,20 @@ import {
   LAMBDA,
   SCHEDULER,
   SECONDS_PER_MONTH,
+  SQS,
   USAGE,
 } from './prices.ts';
 
 /** The services of the bill, in the order they are printed. */
-export const COST_SERVICES = ['metrics', 'alarms', 'dashboards', 'scheduler', 'lambda', 'logs'] as const;
+export const COST_SERVICES = [
+  'metrics',
+  'alarms',
+  'dashboards',
+  'scheduler',
+  'lambda',
+  'sqs',
+  'logs',
+] as const;
 export type CostService = (typeof COST_SERVICES)[number];
 
 /** How each service is named in tables. */
@@ -49,6 +59,7 @@ export const COST_SERVICE_LABELS: Readonly<Record<CostService, string>> = {
   dashboards: 'CloudWatch dashboards',
   scheduler: 'EventBridge Scheduler',
   lambda: 'Lambda (arm64)',
+  sqs: 'Amazon SQS (fast mode)',
   logs: 'CloudWatch Logs',
 };
 
@@ -77,12 +88,19 @@ export interface MonitorUsage {
 
 /** What one invocation group (one schedule) uses in a month. */
 export interface GroupUsage {
-  /** Scheduler invocations = canary invocations = Lambda requests. */
+  /** Scheduler invocations. */
   readonly invocations: number;
+  /**
+   * Canary invocations = Lambda requests: the scheduled ones, and for a fast group the five a minute
+   * its queue delivers.
+   */
+  readonly lambdaRequests: number;
   /** Lambda GB-seconds. */
   readonly gbSeconds: number;
   /** Log bytes of Lambda's own lines (START, REPORT). */
   readonly logBytes: number;
+  /** SQS requests (64 KB chunks) of a fast group's slots: sent, received, deleted. 0 when not fast. */
+  readonly sqsRequests: number;
 }
 
 /** The estimate of a config. */
@@ -229,24 +247,66 @@ export function monitorUsage(
   };
 }
 
+/** Slots a fast group's scheduled invocation sends to the queue each minute (slot 0 it probes itself). */
+export const FAST_QUEUED_SLOTS = FAST_PROBES - 1;
+
+/**
+ * Bytes of one fast-probe message for `monitors` (lambdas/canary: `{ fastProbe: { slot, at,
+ * monitors } }`, the monitors as in the scheduler payload).
+ */
+export function fastProbeMessageBytes(monitors: readonly Monitor[]): number {
+  const body = {
+    fastProbe: { slot: FAST_QUEUED_SLOTS, at: 1_800_000_000_000, monitors: monitors.map(toMonitorInput) },
+  };
+  return Buffer.byteLength(JSON.stringify(body), 'utf8');
+}
+
+/**
+ * SQS requests a minute of one fast group whose messages are `messageBytes` each: one
+ * SendMessageBatch of {@link FAST_QUEUED_SLOTS} messages, and one receive and one delete per message
+ * (they become visible 10 s apart, so each long poll returns one); each 64 KB chunk a request.
+ */
+export function fastQueueRequestsPerMinute(messageBytes: number): number {
+  const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / SQS.chunkBytes));
+  return (
+    chunks(FAST_QUEUED_SLOTS * messageBytes) + FAST_QUEUED_SLOTS * chunks(messageBytes) + FAST_QUEUED_SLOTS
+  );
+}
+
+/**
+ * SQS requests a month of the event source mapping's long polls of an idle fast-probe queue: a
+ * fixed cost per app with any fast monitor (one queue per app), whatever its number of groups.
+ */
+export function fastQueueIdleRequestsPerMonth(usage: UsageFigures = USAGE): number {
+  return (SECONDS_PER_MONTH / 60) * usage.fastQueuePollers * usage.fastQueuePollsPerPollerPerMinute;
+}
+
 /**
  * What one invocation group uses in a month: its schedule's invocations, each lasting about its
  * slowest check (they run at once) plus {@link USAGE.sharedCheckDurationMs} per further check, and
- * Lambda's own log lines per invocation.
+ * Lambda's own log lines per invocation. A fast group runs {@link FAST_PROBES} such invocations a
+ * minute (one probe of every member each: the scheduled one and five from its queue) and sends,
+ * receives and deletes its queued slots (`messageBytes` each; see {@link fastProbeMessageBytes}),
+ * and each queued invocation waits {@link USAGE.fastSlotWaitMs} for its slot.
  */
 export function groupUsage(
-  group: Pick<InvocationGroup, 'schedule' | 'fast'> & { readonly size: number },
+  group: Pick<InvocationGroup, 'schedule' | 'fast'> & {
+    readonly size: number;
+    readonly messageBytes?: number;
+  },
   usage: UsageFigures = USAGE,
 ): GroupUsage {
   const invocations = invocationsPerMonth(group.schedule);
-  const further = Math.max(0, group.size - 1) * (group.fast ? FAST_PROBES : 1);
-  const durationMs =
-    (group.fast ? usage.fastInvocationDurationMs : usage.invocationDurationMs) +
-    further * usage.sharedCheckDurationMs;
+  const lambdaRequests = invocations * (group.fast ? FAST_PROBES : 1);
+  const durationMs = usage.invocationDurationMs + Math.max(0, group.size - 1) * usage.sharedCheckDurationMs;
+  const minutes = group.fast ? invocations : 0;
+  const waitMs = minutes * FAST_QUEUED_SLOTS * usage.fastSlotWaitMs;
   return {
     invocations,
-    gbSeconds: invocations * (durationMs / 1000) * (usage.lambdaMemoryMb / 1024),
-    logBytes: invocations * usage.logBytesPerInvocation,
+    lambdaRequests,
+    gbSeconds: ((lambdaRequests * durationMs + waitMs) / 1000) * (usage.lambdaMemoryMb / 1024),
+    logBytes: lambdaRequests * usage.logBytesPerInvocation,
+    sqsRequests: minutes * fastQueueRequestsPerMinute(group.messageBytes ?? 0),
   };
 }
 
@@ -294,7 +354,16 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
   const usages = enabled.map((m) => monitorUsage(m, options.componentsPerMonitor));
   const sum = (f: (u: MonitorUsage) => number) => usages.reduce((s, u) => s + f(u), 0);
   // A split service groups each part on its own, which only renames schedules: the count is the same.
-  const groups = invocationGroups(enabled).map((g) => groupUsage({ ...g, size: g.monitors.length }));
+  const invocation = invocationGroups(enabled);
+  const groups = invocation.map((g) =>
+    groupUsage({
+      ...g,
+      size: g.monitors.length,
+      messageBytes: g.fast ? fastProbeMessageBytes(g.monitors) : 0,
+    }),
+  );
+  // One fast-probe queue per app, long-polled whenever any monitor is fast.
+  const idleQueueRequests = invocation.some((g) => g.fast) ? fastQueueIdleRequestsPerMonth() : 0;
   const sumGroups = (f: (g: GroupUsage) => number) => groups.reduce((s, g) => s + f(g), 0);
   const plan = IncidentPlan.of(config);
 
@@ -317,6 +386,7 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
     invocationsPerMonth(`rate(${sweepMinutes} minutes)`) +
     (config.heartbeat ? invocationsPerMonth(config.heartbeat.schedule) : 0);
   const checkInvocations = sumGroups((g) => g.invocations);
+  const checkRequests = sumGroups((g) => g.lambdaRequests);
   const pagerGbSeconds = pagerInvocations * (USAGE.pagerDurationMs / 1000) * (USAGE.lambdaMemoryMb / 1024);
   const logGb =
     (sum((u) => u.logBytes) + sumGroups((g) => g.logBytes) + pagerInvocations * USAGE.logBytesPerSweep) / GIB;
@@ -377,8 +447,8 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
     line('scheduler', 'pager sweeps and heartbeats', pagerInvocations, 'invocation', SCHEDULER.perInvocation),
     line(
       'lambda',
-      'requests (checks and pager)',
-      checkInvocations + pagerInvocations,
+      'requests (checks, fast-mode slots from the queue, pager)',
+      checkRequests + pagerInvocations,
       'request',
       LAMBDA.perRequest,
     ),
@@ -390,6 +460,20 @@ export function estimateCost(config: VigilConfig, options: EstimateOptions = {})
       LAMBDA.arm64PerGbSecond,
     ),
     line('lambda', 'duration, pager', pagerGbSeconds, 'GB-s', LAMBDA.arm64PerGbSecond),
+    line(
+      'sqs',
+      'fast-probe queue: slots sent, received and deleted (per fast group)',
+      sumGroups((g) => g.sqsRequests),
+      'request',
+      SQS.perRequest,
+    ),
+    line(
+      'sqs',
+      'fast-probe queue: idle long polls by its event source mapping (per app)',
+      idleQueueRequests,
+      'request',
+      SQS.perRequest,
+    ),
     line('logs', 'ingestion', logGb, 'GB', CLOUDWATCH.logsIngestionPerGb),
     line(
       'logs',
@@ -451,7 +535,9 @@ export const GROUPED_PRICING_SIZE = 20;
  * What one HTTP endpoint checked once a minute (`fast`: probed every 10 s) costs in a service that
  * already exists: its metrics, its alarm, its checks' logs, and its share of the invocations it
  * shares with `sharedBy - 1` other monitors (Scheduler, Lambda requests and time, Lambda's own log
- * lines), 30 days of logs kept. Dashboards, watchers and composites are shared and not in it. A
+ * lines; fast mode: the queue's requests, and the app's idle polling of it, as if these were the
+ * app's only fast monitors), 30 days of logs kept. A confirmation probe is not priced: it runs only
+ * when a check fails. Dashboards, watchers and composites are shared and not in it. A
  * grouped endpoint carries its share of its service's one metric and alarm (1 / `groupSize` of each).
  */
 export function endpointMonthCost(
@@ -463,35 +549,50 @@ export function endpointMonthCost(
   const groupSize = options.groupSize ?? GROUPED_PRICING_SIZE;
   const sharedBy = Math.max(1, options.sharedBy ?? (tier === 'grouped' ? groupSize : 1));
   const usage = options.usage ?? USAGE;
-  const [monitor] = parseConfig({
+  // Parsed on the full tier and given `tier` after: the price of a combination the config may not
+  // accept yet (fast mode in the lean tier) is still a price.
+  const [parsed] = parseConfig({
     project: 'endpoint',
-    monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast, tier }],
+    monitors: [{ kind: 'http', name: 'endpoint', url: 'https://example.com/health', fast }],
   }).monitors;
-  if (!monitor) throw new Error('unreachable: one monitor parsed');
+  if (!parsed) throw new Error('unreachable: one monitor parsed');
+  const monitor: Monitor = { ...parsed, tier };
   const u = monitorUsage(monitor, USAGE.componentsPerMonitor, usage);
-  const g = groupUsage({ schedule: monitor.schedule, fast, size: sharedBy }, usage);
+  const g = groupUsage(
+    {
+      schedule: monitor.schedule,
+      fast,
+      size: sharedBy,
+      messageBytes: fast ? fastProbeMessageBytes(Array.from({ length: sharedBy }, () => monitor)) : 0,
+    },
+    usage,
+  );
   const logGb = (u.logBytes + g.logBytes / sharedBy) / GIB;
   const share = tier === 'grouped' ? 1 / groupSize : 0;
+  // The fast-probe queue's idle polling is per app: shared by the app's fast monitors, here the
+  // `sharedBy` of this group.
+  const sqsRequests = fast ? g.sqsRequests + fastQueueIdleRequestsPerMonth(usage) : 0;
   const byService = {
     metrics: (u.metrics.length + share) * CLOUDWATCH.metric,
     alarms:
       (u.standardAlarms + share) * CLOUDWATCH.standardAlarm +
       u.highResolutionAlarms * CLOUDWATCH.highResolutionAlarm,
     scheduler: (g.invocations / sharedBy) * SCHEDULER.perInvocation,
-    lambda: (g.invocations * LAMBDA.perRequest + g.gbSeconds * LAMBDA.arm64PerGbSecond) / sharedBy,
+    lambda: (g.lambdaRequests * LAMBDA.perRequest + g.gbSeconds * LAMBDA.arm64PerGbSecond) / sharedBy,
+    sqs: (sqsRequests * SQS.perRequest) / sharedBy,
     logs:
       logGb * CLOUDWATCH.logsIngestionPerGb +
       logGb * (logRetentionDays / DAYS_PER_MONTH) * CLOUDWATCH.logsStoragePerGbMonth,
   };
-  const shared = sharedBy === 1 ? 'own invocation' : `invocation shared by ${sharedBy}`;
-  const label =
-    tier === 'full'
-      ? fast
-        ? `Vigil full, fast (10 s probes, ${shared})`
-        : `Vigil full, standard (1 min, ${shared})`
-      : tier === 'lean'
-        ? `Vigil lean, standard (1 min, ${shared})`
-        : `Vigil grouped, standard (1 min, ${groupSize} per service, ${shared})`;
+  const shared = fast
+    ? sharedBy === 1
+      ? 'alone in the fast group'
+      : `fast group of ${sharedBy}`
+    : sharedBy === 1
+      ? 'own invocation'
+      : `invocation shared by ${sharedBy}`;
+  const cadence = fast ? 'fast (10 s probes' : 'standard (1 min';
+  const label = `Vigil ${tier}, ${cadence}${tier === 'grouped' ? `, ${groupSize} per service` : ''}, ${shared})`;
   return { label, byService, total: Object.values(byService).reduce((s, v) => s + v, 0) };
 }
 

@@ -54,6 +54,20 @@ export const SCHEDULER = {
   perInvocation: 1.0 / 1_000_000,
 } as const;
 
+/**
+ * https://aws.amazon.com/sqs/pricing/ (read 2026-12-04 through text sources that quote it:
+ * cloudburn.io/blog/amazon-sqs-pricing, March 2026, and factualminds.com's "Amazon SQS Pricing: The
+ * 64 KB Rule", June 2026): standard queues, first 100 billion requests a month. Every API action is
+ * a request, empty receives included, and each 64 KB chunk of a request's payload is billed as one
+ * request. Fast mode's queue (one per app) is the only queue Vigil polls.
+ */
+export const SQS = {
+  /** Per request, per 64 KB chunk of its payload. ($0.40 per 1M.) */
+  perRequest: 0.4 / 1_000_000,
+  /** The billing chunk. */
+  chunkBytes: 64 * 1024,
+} as const;
+
 /** https://aws.amazon.com/sns/pricing/ (read 2026-11-24): standard topics. */
 export const SNS = {
   /** Per publish (64 KB chunk). ($0.50 per 1M.) */
@@ -90,8 +104,12 @@ export const COMPETITORS = {
  * size, bytes written per check) and prices an endpoint from those measurements beside these
  * constants (bench/cost.ts). A shared invocation (docs/adr/0008-shared-invocations.md) runs its
  * checks at once, so it lasts about as long as its slowest check; each further check adds its own
- * parsing and recording, slower at 256 MB's share of a vCPU than on a laptop. A fast-mode invocation
- * probes for the whole minute, so it is billed the minute.
+ * parsing and recording, slower at 256 MB's share of a vCPU than on a laptop. Fast mode
+ * (docs/adr/0006-fast-mode.md) is six invocations a minute per fast group, each one probe of every
+ * member: the scheduled one (slot 0, which also sends the other five slots to the app's fast-probe
+ * queue) and five delivered from that queue by an event source mapping. Each is billed like a
+ * standard invocation of the same size. A confirmation probe (docs/adr/0013-confirmed-failures.md)
+ * runs only when a check fails, which is rare enough to price at nothing a month.
  *
  * To refresh after a deploy: the canary's `AWS/Lambda` `Duration` (Average) for the duration, and
  * its log group's `IncomingBytes` divided by the checks; write the larger of the figure and the
@@ -104,8 +122,20 @@ export const USAGE = {
   invocationDurationMs: 300,
   /** Billed duration each further check adds to an invocation it shares, ms. */
   sharedCheckDurationMs: 10,
-  /** Billed duration of one fast-mode invocation (six probes over the minute), ms. */
-  fastInvocationDurationMs: 60_000,
+  /**
+   * Event source mapping pollers long-polling the fast-probe queue while it is idle, per app: Lambda
+   * starts with five (Lambda docs, "Understanding polling and batching behavior for Amazon SQS").
+   * An assumption until a deployed queue's `NumberOfEmptyReceives` is read.
+   */
+  fastQueuePollers: 5,
+  /** Long polls a minute each idle poller makes (20 s waits). */
+  fastQueuePollsPerPollerPerMinute: 3,
+  /**
+   * Billed wait of each queued fast slot, ms: the scheduled invocation delays a slot's message by
+   * the floor of the seconds to its planned start, so it arrives up to 1 s early (0.5 s on average,
+   * less SQS's own delivery time, taken as none) and the canary sleeps until the slot.
+   */
+  fastSlotWaitMs: 500,
   /** Billed duration of one pager sweep or heartbeat (reads alarms and mute rules), ms. */
   pagerDurationMs: 1_000,
   /**

@@ -43,9 +43,17 @@ function unitPrice(p: number): string {
   return p >= 0.001 ? `$${p.toFixed(p >= 0.01 ? 2 : 4)}` : `$${Number((p * 1e6).toPrecision(4))} per 1M`;
 }
 
-/** The endpoints `vigil cost` compares: alone in its invocation, sharing one with two others, and fast. */
+/**
+ * The endpoints `vigil cost` compares: alone in its invocation, sharing one with two others, fast
+ * alone, and fast in a group of ten (fast monitors of different services share one group).
+ */
 export function comparedEndpoints(): EndpointCost[] {
-  return [endpointMonthCost(false), endpointMonthCost(false, 30, { sharedBy: 3 }), endpointMonthCost(true)];
+  return [
+    endpointMonthCost(false),
+    endpointMonthCost(false, 30, { sharedBy: 3 }),
+    endpointMonthCost(true),
+    endpointMonthCost(true, 30, { sharedBy: 10 }),
+  ];
 }
 
 /** The `vigil cost` text. Pure. */
@@ -93,7 +101,7 @@ export function formatCost(
         ...endpoints.map((e) => [
           e.label,
           formatUsd(e.total),
-          `metrics ${formatUsd(e.byService.metrics ?? 0)}, alarm ${formatUsd(e.byService.alarms ?? 0)}, Lambda ${formatUsd(e.byService.lambda ?? 0)}, Scheduler ${formatUsd(e.byService.scheduler ?? 0)}, logs ${formatUsd(e.byService.logs ?? 0)}`,
+          `metrics ${formatUsd(e.byService.metrics ?? 0)}, alarm ${formatUsd(e.byService.alarms ?? 0)}, Lambda ${formatUsd(e.byService.lambda ?? 0)}, Scheduler ${formatUsd(e.byService.scheduler ?? 0)}, ${e.byService.sqs ? `SQS ${formatUsd(e.byService.sqs)}, ` : ''}logs ${formatUsd(e.byService.logs ?? 0)}`,
         ]),
         ...[...competitors.standard, ...competitors.fast].map((c) => [c.label, formatUsd(c.total), c.note]),
       ],
@@ -104,7 +112,8 @@ export function formatCost(
     '',
     'Estimated, not measured: Lambda duration and log bytes per check are conservative constants',
     '(USAGE in lib/cost/prices.ts). SNS pages are not counted: $0.50 per million publishes, email $2 per',
-    '100,000, HTTPS $0.60 per million; a thousand pages a month cost about $0.02.',
+    '100,000, HTTPS $0.60 per million; a thousand pages a month cost about $0.02. A failing HTTP',
+    "check's confirmation probe runs only while the check fails, so it is priced at nothing a month.",
   );
   return `${out.join('\n')}\n`;
 }
