@@ -79,9 +79,14 @@ export function toMonitorInput(monitor: Monitor): MonitorInput {
 function kindInput(m: DeepMutable<Monitor>): MonitorInput {
   switch (m.kind) {
     case 'http': {
-      // `fast: false` is left out so standard monitors' payloads stay as they were.
-      const { expectStatus, fast, ...rest } = m;
-      return { ...rest, ...(expectStatus.length > 0 && { expectStatus }), ...(fast && { fast }) };
+      // `fast: false` is left out so standard monitors' payloads stay as they were; a fast monitor's
+      // `confirm` (always false) too, as the config refuses `confirm` beside `fast`.
+      const { expectStatus, fast, confirm, ...rest } = m;
+      return {
+        ...rest,
+        ...(expectStatus.length > 0 && { expectStatus }),
+        ...(fast ? { fast } : { confirm }),
+      };
     }
     case 'queue': {
       const { source, ...rest } = m;

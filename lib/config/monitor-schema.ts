@@ -417,7 +417,11 @@ const monitorBase = {
   severity: z.optional(severitySchema),
   /** EventBridge Scheduler expression. @default defaults.schedule ("rate(1 minute)") */
   schedule: z.optional(scheduleSchema),
-  /** Alarm M of N. @default defaults.alarm (2 of 3) */
+  /**
+   * Alarm M of N; give one of the two and the other follows the kind's default (see
+   * {@link resolveAlarm}). @default defaults.alarm, else the kind's ({@link defaultAlarmFor}): 1 of 1
+   * for a confirming HTTP monitor and a backup, 2 of 3 for the rest
+   */
   alarm: z.optional(alarmSchema),
   /** Link to the runbook section that says what to do (shown in pages). */
   runbook: z.optional(
@@ -429,8 +433,8 @@ const monitorBase = {
   enabled: z.optional(z.boolean()),
   /**
    * Fast mode (HTTP monitors only): six probes a minute, 10 s apart, high-resolution metrics and a
-   * 10 s alarm (3 of 3 by default): pages in about half a minute instead of two and a half. Costs a
-   * $0.30 high-resolution alarm and about a minute of canary time per minute. @default false
+   * 10 s alarm (2 of 3 by default: two failed probes in a row): pages in about half a minute. Costs a
+   * $0.30 high-resolution alarm and a probe's canary time every 10 s. @default false
    */
   fast: z.optional(z.boolean()),
   /** Cost tier: `full`, `lean` or `grouped`. @default services.<service>.tier, else defaults.tier, else "full" */
@@ -515,6 +519,44 @@ export const certificateSchema = z
     }),
   );
 
+/** Default, least and most `confirm.afterMs`. */
+export const DEFAULT_CONFIRM_AFTER_MS = 5_000;
+export const MIN_CONFIRM_AFTER_MS = 1_000;
+export const MAX_CONFIRM_AFTER_MS = 30_000;
+
+/**
+ * When a failing HTTP check is probed again (the confirmation probe): `afterMs` after the first
+ * probe started. At least 1 s: a sooner probe sees the same blip (a reset, a load balancer swapping
+ * targets) and confirms nothing. At most 30 s: the minute's datapoint is flushed after the second
+ * probe, and a later one would reach the alarm after 2 of 3 without confirmation would have paged.
+ */
+export const confirmSchema = z.union(
+  [
+    z.boolean(),
+    z.strictObject({
+      /** ms after the first probe started. @default 5000 */
+      afterMs: z.optional(
+        z
+          .int()
+          .check(
+            z.gte(
+              MIN_CONFIRM_AFTER_MS,
+              `must be at least ${MIN_CONFIRM_AFTER_MS} ms: a second probe sooner than 1 s after the first sees the same blip and confirms nothing`,
+            ),
+            z.lte(
+              MAX_CONFIRM_AFTER_MS,
+              `must be at most ${MAX_CONFIRM_AFTER_MS} ms: the minute's datapoint waits for the second probe, and a later one reaches the alarm after 2 of 3 without confirmation would have paged (use confirm: false and an alarm of your own instead)`,
+            ),
+          ),
+      ),
+    }),
+  ],
+  {
+    error: () => 'must be true, false or { afterMs: 5000 } (whole ms after the first probe started, 1000..30000)',
+  },
+);
+export type ConfirmInput = z.input<typeof confirmSchema>;
+
 export const httpMonitorSchema = z.strictObject({
   ...monitorBase,
   kind: z.literal('http'),
@@ -558,6 +600,14 @@ export const httpMonitorSchema = z.strictObject({
    * `false` turns it off. @default { warnDays: 14, minDays: 7 }, no warning alarm
    */
   certificate: z.optional(z.union([z.literal(false), certificateSchema])),
+  /**
+   * The confirmation probe: a failing check is probed again in the same invocation, `afterMs` after
+   * the first probe started (at once when the first ended later, e.g. a timeout), and fails only if
+   * that one fails too. One failing minute, confirmed, is the runbooks' "2 consecutive failures", so
+   * the alarm defaults to 1 of 1. Not with `fast: true`, whose next probe 10 s later is its
+   * confirmation. `vigil check` probes once. @default { afterMs: 5000 } (off with fast: true)
+   */
+  confirm: z.optional(confirmSchema),
 });
 export type HttpMonitorInput = z.input<typeof httpMonitorSchema>;
 
@@ -857,13 +907,81 @@ export type MonitorInput = z.input<typeof monitorInputSchema>;
 
 export const DEFAULT_SCHEDULE = 'rate(1 minute)';
 export const DEFAULT_SEVERITY: Severity = 'P2';
-export const DEFAULT_ALARM = { datapointsToAlarm: 2, evaluationPeriods: 3 } as const;
+
+/** An alarm's M of N, resolved. */
+export interface AlarmSpec {
+  readonly datapointsToAlarm: number;
+  readonly evaluationPeriods: number;
+}
+
+/**
+ * The default HTTP monitor's alarm (standard mode, confirming): 1 of 1. A failing minute is already
+ * two failed probes 5 s apart, the runbooks' "2 consecutive failures", so it pages on that minute.
+ */
+export const DEFAULT_ALARM = { datapointsToAlarm: 1, evaluationPeriods: 1 } as const;
+/** An HTTP monitor with `confirm: false`: the runbooks' two consecutive failures as 2 failing minutes of 3. */
+export const UNCONFIRMED_DEFAULT_ALARM = { datapointsToAlarm: 2, evaluationPeriods: 3 } as const;
+/**
+ * Alarm defaults of the kinds that are never confirmed inside an invocation: a queue's backlog must
+ * last (a burst that drains is no incident), a backup's age only grows (a second reading later says
+ * the same thing later), a command is a Run Command on a host whose scripts settle slowly.
+ */
+export const KIND_DEFAULT_ALARMS = {
+  queue: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+  backup: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+  command: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+} as const satisfies Record<Exclude<MonitorKind, 'http'>, AlarmSpec>;
+
+type MonitorKind = (typeof MONITOR_KINDS)[number];
+
+/**
+ * The alarm a monitor gets when neither it nor the config's `defaults.alarm` sets one, by kind:
+ * HTTP confirming 1 of 1, HTTP with `confirm: false` 2 of 3, HTTP fast 2 of 3 ten-second periods,
+ * queue 2 of 3, backup 1 of 1, command 2 of 3. Takes a monitor as written in the config or resolved
+ * (`confirm` absent means the default, on; it is off with `fast`).
+ */
+export function defaultAlarmFor(monitor: {
+  readonly kind: MonitorKind;
+  readonly fast?: boolean | undefined;
+  readonly confirm?: ConfirmInput | { readonly afterMs: number } | undefined;
+}): AlarmSpec {
+  if (monitor.kind !== 'http') return KIND_DEFAULT_ALARMS[monitor.kind];
+  if (monitor.fast) return FAST_DEFAULT_ALARM;
+  return monitor.confirm === false ? UNCONFIRMED_DEFAULT_ALARM : DEFAULT_ALARM;
+}
+
+/**
+ * M of N from a kind's default and the alarms set over it (`defaults.alarm`, then the monitor's;
+ * later wins field by field). When only one of the two is given, the other follows the default so
+ * that M <= N: M alone keeps the default N or grows it to M (`{ datapointsToAlarm: 2 }` on a 1 of 1
+ * default is 2 of 2), N alone keeps the default M or shrinks it to N.
+ */
+export function resolveAlarm(
+  kindDefault: AlarmSpec,
+  ...overrides: readonly (
+    | { datapointsToAlarm?: number | undefined; evaluationPeriods?: number | undefined }
+    | undefined
+  )[]
+): AlarmSpec {
+  let m: number | undefined;
+  let n: number | undefined;
+  for (const o of overrides) {
+    if (o?.datapointsToAlarm !== undefined) m = o.datapointsToAlarm;
+    if (o?.evaluationPeriods !== undefined) n = o.evaluationPeriods;
+  }
+  if (m !== undefined && n !== undefined) return { datapointsToAlarm: m, evaluationPeriods: n };
+  if (m !== undefined)
+    return { datapointsToAlarm: m, evaluationPeriods: Math.max(m, kindDefault.evaluationPeriods) };
+  if (n !== undefined)
+    return { datapointsToAlarm: Math.min(kindDefault.datapointsToAlarm, n), evaluationPeriods: n };
+  return { ...kindDefault };
+}
 
 /**
  * Fast mode: EventBridge Scheduler cannot fire more often than once a minute, so a fast monitor is
- * invoked every minute and probes {@link FAST_PROBES} times inside the invocation, every
- * {@link FAST_PROBE_INTERVAL_MS}; each probe is its own high-resolution datapoint in its own 10 s
- * alarm period. See docs/adr/0006-fast-mode.md.
+ * invoked every minute, probes at once, and queues the minute's other {@link FAST_PROBES} - 1 probes,
+ * {@link FAST_PROBE_INTERVAL_MS} apart, as delayed messages to the fast-probe queue; each probe is its
+ * own high-resolution datapoint in its own 10 s alarm period. See docs/adr/0006-fast-mode.md.
  */
 export const FAST_SCHEDULE = 'rate(1 minute)';
 export const FAST_PROBE_INTERVAL_MS = 10_000;
@@ -872,7 +990,10 @@ export const FAST_PROBES = 6;
 export const FAST_MAX_TIMEOUT_MS = 9_000;
 /** A fast monitor's timeoutMs unless it sets its own (defaults.timeoutMs is for standard monitors). */
 export const FAST_DEFAULT_TIMEOUT_MS = 5_000;
-/** Three failed probes in a row: 30 s of failure, and one lost probe never pages alone. */
-export const FAST_DEFAULT_ALARM = { datapointsToAlarm: 3, evaluationPeriods: 3 } as const;
+/**
+ * Two failed probes of three 10 s periods: the runbooks' two consecutive failures (each probe is the
+ * previous one's confirmation), and one lost probe never pages alone.
+ */
+export const FAST_DEFAULT_ALARM = { datapointsToAlarm: 2, evaluationPeriods: 3 } as const;
 /** More than 5 minutes of 10 s periods detects no faster than a standard monitor. */
 export const FAST_MAX_EVALUATION_PERIODS = 30;

@@ -7,9 +7,9 @@ import type * as z from 'zod/mini';
 import {
   type Assertion,
   type BackupMonitorInput,
-  DEFAULT_ALARM,
   DEFAULT_CERT_MIN_DAYS,
   DEFAULT_CERT_WARN_DAYS,
+  DEFAULT_CONFIRM_AFTER_MS,
   DEFAULT_DISK_MAX_USED_PERCENT,
   DEFAULT_INVOCATION,
   DEFAULT_MAX_BODY_BYTES,
@@ -19,13 +19,14 @@ import {
   DEFAULT_TIER,
   DEFAULT_TIMEOUT_MS,
   type DiskInput,
-  FAST_DEFAULT_ALARM,
+  defaultAlarmFor,
   FAST_DEFAULT_TIMEOUT_MS,
   FAST_SCHEDULE,
   type httpMonitorSchema,
   type Invocation,
   type MonitorInput,
   type QueueMonitorInput,
+  resolveAlarm,
   type SecretRef,
   type Severity,
   type Tier,
@@ -83,9 +84,15 @@ export interface HttpMonitor extends ResolvedMonitorBase {
   readonly healthStatus?: false;
   /**
    * Fast mode: six probes a minute, each a high-resolution datapoint, and a 10 s alarm. Its own
-   * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 3 of 3.
+   * defaults: schedule rate(1 minute), timeoutMs 5000, alarm 2 of 3.
    */
   readonly fast: boolean;
+  /**
+   * The confirmation probe (lambdas/canary/confirm.ts): a failing check is probed again `afterMs`
+   * after the first probe started, and fails only if that probe fails too. `false` with `fast: true`
+   * or `confirm: false`. Default `{ afterMs: 5000 }`.
+   */
+  readonly confirm: false | { readonly afterMs: number };
   /**
    * Certificate expiry rules; set for https:// URLs unless `certificate: false`, absent for http://
    * (there is no certificate to read).
@@ -214,7 +221,8 @@ export function resolveMonitor(
     ...(m.description !== undefined && { description: m.description }),
     severity,
     schedule: m.schedule ?? defaults.schedule ?? DEFAULT_SCHEDULE,
-    alarm: { ...DEFAULT_ALARM, ...defaults.alarm, ...m.alarm },
+    // monitor.alarm > defaults.alarm > the kind's default; a fast monitor skips defaults.alarm below.
+    alarm: resolveAlarm(defaultAlarmFor(m), defaults.alarm, m.alarm),
     ...(m.runbook !== undefined && { runbook: m.runbook }),
     enabled: m.enabled ?? true,
     repeatHours: m.repeatHours ?? DEFAULT_REPEAT_HOURS[severity],
@@ -228,7 +236,7 @@ export function resolveMonitor(
         ...base,
         ...(fast && {
           schedule: m.schedule ?? FAST_SCHEDULE,
-          alarm: { ...FAST_DEFAULT_ALARM, ...m.alarm },
+          alarm: resolveAlarm(defaultAlarmFor(m), m.alarm),
         }),
         kind: 'http',
         url: m.url,
@@ -245,6 +253,7 @@ export function resolveMonitor(
         assertions: m.assertions ?? [],
         componentMetrics: m.componentMetrics ?? false,
         fast,
+        confirm: resolveConfirm(m.confirm, fast),
         ...(m.query !== undefined && { query: m.query }),
         ...(m.healthStatus === false && { healthStatus: false as const }),
         ...(m.certificate !== false &&
@@ -274,6 +283,15 @@ export function resolveMonitor(
         ...(m.disk !== undefined && { disk: resolveDisk(m.disk) }),
       };
   }
+}
+
+/**
+ * `confirm` with its default: on, 5 s after the first probe started, for a standard HTTP monitor; off
+ * for a fast one (the config refuses `confirm` with `fast`; its next probe 10 s later confirms).
+ */
+export function resolveConfirm(confirm: HttpMonitorParsed['confirm'], fast: boolean): HttpMonitor['confirm'] {
+  if (fast || confirm === false) return false;
+  return { afterMs: (confirm === true ? undefined : confirm?.afterMs) ?? DEFAULT_CONFIRM_AFTER_MS };
 }
 
 /** The disk aspect with its defaults. */

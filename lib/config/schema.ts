@@ -12,8 +12,8 @@ import * as z from 'zod/mini';
 import { drillInputSchema, drillIssues } from './drill-schema.ts';
 import {
   alarmSchema,
-  DEFAULT_ALARM,
   DEFAULT_TIER,
+  defaultAlarmFor,
   FAST_DEFAULT_ALARM,
   FAST_DEFAULT_TIMEOUT_MS,
   FAST_MAX_EVALUATION_PERIODS,
@@ -23,6 +23,7 @@ import {
   invocationSchema,
   type MonitorInput,
   monitorNameSchema,
+  resolveAlarm,
   scheduleSchema,
   severitySchema,
   type Tier,
@@ -258,12 +259,22 @@ export const configInputSchema = z
           fastModeIssues(m, (message, path) => fail(ctx, message, ['monitors', i, ...path]));
           return;
         }
-        const alarm = { ...DEFAULT_ALARM, ...config.defaults?.alarm, ...m.alarm };
-        if (alarm.datapointsToAlarm > alarm.evaluationPeriods) {
+        // M over N can only come from M and N given in different places (alarmSchema checks one
+        // alarm, and resolveAlarm fills a missing half within bounds): here, the monitor's M or N
+        // against the other from defaults.alarm.
+        const alarm = resolveAlarm(defaultAlarmFor(m), config.defaults?.alarm, m.alarm);
+        const split =
+          (m.alarm?.datapointsToAlarm === undefined) !== (m.alarm?.evaluationPeriods === undefined);
+        if (split && alarm.datapointsToAlarm > alarm.evaluationPeriods) {
           fail(
             ctx,
             `${alarm.datapointsToAlarm} is more than evaluationPeriods (${alarm.evaluationPeriods}); M of N needs M <= N`,
-            ['monitors', i, 'alarm', 'datapointsToAlarm'],
+            [
+              'monitors',
+              i,
+              'alarm',
+              m.alarm?.datapointsToAlarm !== undefined ? 'datapointsToAlarm' : 'evaluationPeriods',
+            ],
           );
         }
       });
@@ -283,7 +294,9 @@ function tierIssues(
   const fix = "use tier: 'full' for this monitor";
   const needs = (what: string, path: PropertyKey[]) =>
     report(`${what} needs metrics the ${tier} tier does not publish; ${fix}`, path);
-  if (m.fast) needs('fast mode (high-resolution Success and a 10 s alarm)', ['fast']);
+  // Lean publishes a high-resolution Success for a fast monitor, all its 10 s alarm reads; grouped
+  // sums a service's FailedChecks per minute, which no 10 s alarm can read.
+  if (m.fast && tier === 'grouped') needs('fast mode (high-resolution Success and a 10 s alarm)', ['fast']);
   if (m.kind === 'http' && m.componentMetrics !== undefined && m.componentMetrics !== false) {
     needs('componentMetrics (a ComponentHealthy metric per component)', ['componentMetrics']);
   }
@@ -348,8 +361,8 @@ function groupedServiceIssues(
 
 /**
  * What a monitor with `fast: true` must also satisfy. A fast monitor has its own defaults (schedule
- * rate(1 minute), timeoutMs 5000, alarm 3 of 3) rather than the config's `defaults`, which are sized
- * for one check a minute or slower.
+ * rate(1 minute), timeoutMs 5000, alarm 2 of 3) rather than the config's `defaults`, which are sized
+ * for one check a minute or slower, and no confirmation probe (its next probe 10 s later is one).
  */
 function fastModeIssues(m: MonitorInput, report: (message: string, path: PropertyKey[]) => void): void {
   if (m.kind !== 'http') {
@@ -371,16 +384,18 @@ function fastModeIssues(m: MonitorInput, report: (message: string, path: Propert
       ['timeoutMs'],
     );
   }
-  const alarm = { ...FAST_DEFAULT_ALARM, ...m.alarm };
+  if (m.confirm !== undefined && m.confirm !== false) {
+    report(
+      `a confirmation probe does not work with fast: true, whose next probe 10 s later is its confirmation (its alarm defaults to ${FAST_DEFAULT_ALARM.datapointsToAlarm} of ${FAST_DEFAULT_ALARM.evaluationPeriods} ten-second periods); remove confirm, or drop fast: true to confirm inside a minute`,
+      ['confirm'],
+    );
+  }
+  // M <= N: alarmSchema checks the two when both are given; resolveAlarm keeps it when one is.
+  const alarm = resolveAlarm(FAST_DEFAULT_ALARM, m.alarm);
   if (alarm.datapointsToAlarm < 2) {
     report(
-      `${alarm.datapointsToAlarm} of ${alarm.evaluationPeriods} would page on one lost 10 s probe (a dropped packet, a late invocation leaving one period empty, which counts as breaching); use at least 2 with fast: true`,
-      ['alarm', 'datapointsToAlarm'],
-    );
-  } else if (alarm.datapointsToAlarm > alarm.evaluationPeriods) {
-    report(
-      `${alarm.datapointsToAlarm} is more than evaluationPeriods (${alarm.evaluationPeriods}); M of N needs M <= N (fast mode's default is ${FAST_DEFAULT_ALARM.datapointsToAlarm} of ${FAST_DEFAULT_ALARM.evaluationPeriods})`,
-      ['alarm', 'datapointsToAlarm'],
+      `${alarm.datapointsToAlarm} of ${alarm.evaluationPeriods} would page on one lost 10 s probe (a dropped packet, a late slot leaving one period empty, which counts as breaching); use at least 2 with fast: true`,
+      ['alarm', m.alarm?.datapointsToAlarm !== undefined ? 'datapointsToAlarm' : 'evaluationPeriods'],
     );
   }
   if (alarm.evaluationPeriods > FAST_MAX_EVALUATION_PERIODS) {

@@ -124,8 +124,22 @@ describe('config validation names the path and the fix', () => {
     ]);
   });
 
-  it('rejects M of N with M over N, from defaults too', () => {
-    expect(problems({ project: 'x', monitors: [http({ alarm: { datapointsToAlarm: 4 } })] })).toEqual([
+  it('rejects M of N with M over N, in one alarm or from defaults too', () => {
+    expect(
+      problems({
+        project: 'x',
+        monitors: [http({ alarm: { datapointsToAlarm: 4, evaluationPeriods: 3 } })],
+      }),
+    ).toEqual([
+      'monitors[0].alarm.datapointsToAlarm: 4 is more than evaluationPeriods (3); M of N needs M <= N',
+    ]);
+    expect(
+      problems({
+        project: 'x',
+        defaults: { alarm: { evaluationPeriods: 3 } },
+        monitors: [http({ alarm: { datapointsToAlarm: 4 } })],
+      }),
+    ).toEqual([
       'monitors[0].alarm.datapointsToAlarm: 4 is more than evaluationPeriods (3); M of N needs M <= N',
     ]);
   });
@@ -164,7 +178,9 @@ describe('config resolution', () => {
       service: 'madef-api-health',
       severity: 'P2',
       schedule: 'rate(1 minute)',
-      alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+      // Confirmed by a second probe 5 s after the first, one failing minute pages.
+      alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+      confirm: { afterMs: 5_000 },
       method: 'GET',
       timeoutMs: 10_000,
       maxRedirects: 5,
@@ -215,7 +231,7 @@ describe('config resolution', () => {
 });
 
 describe('fast mode', () => {
-  it('gives a fast monitor its own defaults: every minute, 5 s timeout, 3 of 3, not the config defaults', () => {
+  it('gives a fast monitor its own defaults: every minute, 5 s timeout, 2 of 3, no confirmation, not the config defaults', () => {
     const [fast, standard] = parseConfig({
       project: 'x',
       defaults: {
@@ -229,7 +245,8 @@ describe('fast mode', () => {
       fast: true,
       schedule: 'rate(1 minute)',
       timeoutMs: 5_000,
-      alarm: { datapointsToAlarm: 3, evaluationPeriods: 3 },
+      alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+      confirm: false,
     });
     expect(standard).toMatchObject({ fast: false, schedule: 'rate(5 minutes)', timeoutMs: 20_000 });
   });
@@ -239,7 +256,7 @@ describe('fast mode', () => {
       project: 'x',
       monitors: [http({ fast: true, timeoutMs: 9_000, alarm: { evaluationPeriods: 6 } })],
     }).monitors;
-    expect(fast).toMatchObject({ timeoutMs: 9_000, alarm: { datapointsToAlarm: 3, evaluationPeriods: 6 } });
+    expect(fast).toMatchObject({ timeoutMs: 9_000, alarm: { datapointsToAlarm: 2, evaluationPeriods: 6 } });
   });
 
   it('rejects fast mode on a monitor that is not HTTP, naming the field', () => {
@@ -273,19 +290,20 @@ describe('fast mode', () => {
     ]);
   });
 
-  it('rejects 1 of N (one lost probe would page), M above N, and windows longer than 5 minutes', () => {
+  it('rejects 1 of N (one lost probe would page) and windows longer than 5 minutes', () => {
     expect(
       problems({
         project: 'x',
         monitors: [http({ fast: true, alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 } })],
       }),
     ).toEqual([
-      'monitors[0].alarm.datapointsToAlarm: 1 of 1 would page on one lost 10 s probe (a dropped packet, a late invocation leaving one period empty, which counts as breaching); use at least 2 with fast: true',
+      'monitors[0].alarm.datapointsToAlarm: 1 of 1 would page on one lost 10 s probe (a dropped packet, a late slot leaving one period empty, which counts as breaching); use at least 2 with fast: true',
     ]);
+    // N alone shrinks the default M to it: 1 of 1, refused at the field given.
     expect(
-      problems({ project: 'x', monitors: [http({ fast: true, alarm: { evaluationPeriods: 2 } })] }),
+      problems({ project: 'x', monitors: [http({ fast: true, alarm: { evaluationPeriods: 1 } })] }),
     ).toEqual([
-      "monitors[0].alarm.datapointsToAlarm: 3 is more than evaluationPeriods (2); M of N needs M <= N (fast mode's default is 3 of 3)",
+      'monitors[0].alarm.evaluationPeriods: 1 of 1 would page on one lost 10 s probe (a dropped packet, a late slot leaving one period empty, which counts as breaching); use at least 2 with fast: true',
     ]);
     expect(
       problems({ project: 'x', monitors: [http({ fast: true, alarm: { evaluationPeriods: 31 } })] }),
