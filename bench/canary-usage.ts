@@ -23,17 +23,26 @@
  *
  *   npx tsx bench/canary-usage.ts [--quick]
  */
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
-import { parseConfig, toGroupEvent, type VigilConfig } from '../lib/config/index.ts';
+import { build } from 'esbuild';
+import { toFastProbeMessage } from '../lib/config/fast-probe-message.ts';
+import { parseConfig, toGroupEvent, toMonitorInput, type VigilConfig } from '../lib/config/index.ts';
 import { invocationGroups } from '../lib/monitors/invocation-groups.ts';
 import { METRIC_NAMESPACE } from '../lib/naming.ts';
 import { SERVER_DELAY_MS } from './checks.ts';
+import { lambdaBuildOptions } from './lib/esbuild-options.ts';
 import {
   type BenchOptions,
   fixed,
   int,
   isMain,
+  mb,
+  RESULTS_DIR,
   runStandalone,
   type SectionResult,
   type Stats,
@@ -53,7 +62,36 @@ export interface CanaryUsage {
   readonly logBytesPerFailedCheck: number;
   /** The server's delay, ms. */
   readonly serverDelayMs: number;
+  /**
+   * Fast mode: one queued slot (an SQS event with one record) probing {@link FAST_GROUP_SIZE} fast
+   * monitors at once, through the handler's SQS path.
+   */
+  readonly fastSlot: {
+    readonly size: number;
+    readonly wallMs: Stats;
+    readonly cpuMs: Stats;
+    /** Bytes written per probe (EMF + log line, with newlines). */
+    readonly logBytesPerProbe: number;
+    readonly logLinesPerProbe: number;
+  };
+  /** Peak RSS of the canary bundle in a fresh Node process, per kind of invocation. */
+  readonly memory: readonly MemoryRun[];
 }
+
+/** One fresh-process memory measurement of the bundled canary. */
+export interface MemoryRun {
+  readonly label: string;
+  readonly invocations: number;
+  /** RSS of the process once the bundle is imported (Lambda's init), bytes. */
+  readonly rssAfterInitBytes: number;
+  /** Peak RSS over the process's life (`process.resourceUsage().maxRSS`), bytes. */
+  readonly maxRssBytes: number;
+}
+
+/** Fast monitors probed by the measured queued slot (and the memory run). */
+export const FAST_GROUP_SIZE = 10;
+/** Standard checks of the memory run's one invocation. */
+export const MEMORY_STANDARD_CHECKS = 50;
 
 /** The canary's memory (lib/constructs/canary-function.ts). */
 const CANARY_MEMORY_MB = 256;
@@ -133,8 +171,11 @@ function lambdaContext(deadline: number): Context {
   };
 }
 
-/** `count` madef-like monitors of one service on one schedule, against `path` on the server. */
-export function usageConfig(origin: string, count: number, path: string): VigilConfig {
+/**
+ * `count` madef-like monitors of one service on one schedule, against `path` on the server; `fast`:
+ * in fast mode (its 5 s timeout).
+ */
+export function usageConfig(origin: string, count: number, path: string, fast = false): VigilConfig {
   return parseConfig(
     {
       project: 'bench',
@@ -143,7 +184,7 @@ export function usageConfig(origin: string, count: number, path: string): VigilC
         service: 'madef',
         kind: 'http',
         url: `${origin}${path}?delay=${SERVER_DELAY_MS}`,
-        timeoutMs: 10_000,
+        ...(fast ? { fast: true, timeoutMs: 5_000 } : { timeoutMs: 10_000 }),
         // The madef monitor's assertions (vigil.config.ts), as bench/checks.ts `scaleConfig`.
         assertions: [
           { path: 'status', equals: 'healthy' },
@@ -169,6 +210,113 @@ function groupPayload(config: VigilConfig): string {
 }
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+/** An SQS event as the fast-probe queue's event source mapping delivers one slot's message. */
+function fastSlotEvent(config: VigilConfig, at: number): unknown {
+  return {
+    Records: [
+      {
+        messageId: randomUUID(),
+        receiptHandle: 'bench',
+        body: toFastProbeMessage(1, at, config.monitors.map(toMonitorInput)),
+        attributes: {},
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:vigil-bench-fast-probes',
+        awsRegion: 'eu-west-1',
+      },
+    ],
+  };
+}
+
+/** Warm-up, then `runs` queued slots of `size` fast monitors, planned for the moment each is sent. */
+async function runFastSlot(
+  handler: Handler,
+  origin: string,
+  size: number,
+  runs: number,
+): Promise<CanaryUsage['fastSlot']> {
+  const config = usageConfig(origin, size, '/health', true);
+  const captured: Captured = { bytes: 0, chunks: [] };
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  const once = async () => {
+    process.env[TRACE_ENV] = traceHeader();
+    const response = (await handler(
+      fastSlotEvent(config, Date.now()),
+      lambdaContext(Date.now() + TIMEOUT_MS),
+    )) as {
+      batchItemFailures?: unknown[];
+    };
+    if ((response.batchItemFailures ?? []).length > 0) throw new Error('the fast slot was handed back');
+  };
+  await capturing(captured, async () => {
+    await once();
+    captured.bytes = 0;
+    captured.chunks.length = 0;
+    for (let i = 0; i < runs; i++) {
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      await once();
+      wall.push(performance.now() - started);
+      const used = process.cpuUsage(cpuBefore);
+      cpu.push((used.user + used.system) / 1000);
+    }
+  });
+  const probes = size * runs;
+  const lines = captured.chunks.reduce((n, c) => n + (c.text.match(/\n/g)?.length ?? 0), 0);
+  return {
+    size,
+    wallMs: stats(wall),
+    cpuMs: stats(cpu),
+    logBytesPerProbe: captured.bytes / probes,
+    logLinesPerProbe: lines / probes,
+  };
+}
+
+/** The canary bundle, built as NodejsFunction builds it, under bench/results/ (beside node_modules). */
+async function buildCanaryBundle(): Promise<string> {
+  const dir = join(RESULTS_DIR, 'canary-rss');
+  mkdirSync(dir, { recursive: true });
+  const outfile = join(dir, 'index.mjs');
+  await build({ ...lambdaBuildOptions('lambdas/canary/handler.ts', outfile), metafile: false });
+  return outfile;
+}
+
+const RSS_WORKER = fileURLToPath(new URL('./workers/canary-rss.mjs', import.meta.url));
+
+/** Runs the bundle's handler `runs` times on `event` in a fresh Node process; its RSS after init and peak. */
+async function measureMemory(
+  bundle: string,
+  label: string,
+  event: unknown,
+  runs: number,
+): Promise<MemoryRun> {
+  const dir = join(RESULTS_DIR, 'canary-rss');
+  const slug = label.replace(/\W+/g, '-');
+  const eventFile = join(dir, `${slug}.event.json`);
+  const out = join(dir, `${slug}.out.json`);
+  writeFileSync(eventFile, JSON.stringify(event));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...LAMBDA_ENV, NODE_OPTIONS: '' };
+  for (const k of NOT_IN_LAMBDA) delete env[k];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [RSS_WORKER, bundle, eventFile, String(runs), out], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`canary-rss.mjs exited ${code}: ${stderr.slice(-2000)}`)),
+    );
+  });
+  const r = JSON.parse(readFileSync(out, 'utf8')) as { rssAfterInit: number; maxRss: number };
+  return { label, invocations: runs, rssAfterInitBytes: r.rssAfterInit, maxRssBytes: r.maxRss };
+}
 
 /** What the handler wrote while the capture was on. */
 interface Captured {
@@ -320,6 +468,23 @@ async function measure(options: BenchOptions): Promise<Measurement> {
     const bySize: SizeRun[] = [];
     for (const size of sizes) bySize.push(await runSize(handler, server.origin, size, runs, '/health', true));
     const failed = await runSize(handler, server.origin, failedSize, failedRuns, '/unhealthy', false);
+    const fastSlot = await runFastSlot(handler, server.origin, FAST_GROUP_SIZE, runs);
+    const bundle = await buildCanaryBundle();
+    const memoryRuns = options.quick ? 2 : 10;
+    const memory = [
+      await measureMemory(
+        bundle,
+        `${MEMORY_STANDARD_CHECKS} standard checks in one invocation`,
+        JSON.parse(groupPayload(usageConfig(server.origin, MEMORY_STANDARD_CHECKS, '/health'))),
+        memoryRuns,
+      ),
+      await measureMemory(
+        bundle,
+        `a queued fast slot of ${FAST_GROUP_SIZE} fast probes`,
+        fastSlotEvent(usageConfig(server.origin, FAST_GROUP_SIZE, '/health', true), 0),
+        memoryRuns,
+      ),
+    ];
     const checks = bySize.reduce((n, r) => n + r.checks, 0);
     return {
       usage: {
@@ -328,6 +493,8 @@ async function measure(options: BenchOptions): Promise<Measurement> {
         logLinesPerCheck: bySize.reduce((n, r) => n + r.census.lines, 0) / checks,
         logBytesPerFailedCheck: failed.bytes / failed.checks,
         serverDelayMs: SERVER_DELAY_MS,
+        fastSlot,
+        memory,
       },
       sizes: bySize,
       failed,
@@ -402,7 +569,18 @@ export async function benchCanaryUsage(options: BenchOptions): Promise<SectionRe
           'log bytes / check',
           'lines / check',
         ],
-        rows: [...sizes.map(row), [`${int(failed.size)} failing (503)`, ...row(failed).slice(1)].map(String)],
+        rows: [
+          ...sizes.map(row),
+          [`${int(failed.size)} failing (503)`, ...row(failed).slice(1)].map(String),
+          [
+            `${int(usage.fastSlot.size)} fast, one queued slot (SQS event)`,
+            `${int(usage.fastSlot.wallMs.median)} / ${int(usage.fastSlot.wallMs.p95)} ms`,
+            `${fixed(usage.fastSlot.cpuMs.median, 1)} ms`,
+            `${fixed(usage.fastSlot.cpuMs.median / usage.fastSlot.size, 2)} ms`,
+            int(usage.fastSlot.logBytesPerProbe),
+            fixed(usage.fastSlot.logLinesPerProbe, 2),
+          ],
+        ],
         align: ['left', 'right', 'right', 'right', 'right', 'right'],
         notes: [
           `measured: lambdas/canary/handler.ts through middy, called with a Lambda Context and the { monitors } payload JSON round-tripped as Scheduler delivers it, one invocation at a time; wall is performance.now() around the call (Lambda bills about this), CPU is this process's user + system time over it`,
@@ -415,7 +593,25 @@ export async function benchCanaryUsage(options: BenchOptions): Promise<SectionRe
             .join(
               ', ',
             )}, ${TRACE_ENV} per invocation (Sampled=0); unset: ${NOT_IN_LAMBDA.join(', ')}. Bytes grow with the monitor's name and URL (here madef-api-health-NN, ${int(`http://127.0.0.1:NNNNN/health?delay=${SERVER_DELAY_MS}`.length)}-character URL)`,
+          `the fast row: an SQS event with one fast-probe message (slot 1, planned for the moment it is sent, so the handler does not sleep) of ${int(usage.fastSlot.size)} fast monitors, through the handler's SQS path; its bytes are per probe`,
           ...oddities,
+        ],
+      },
+      {
+        title: `Peak memory of the canary bundle (esbuild, as NodejsFunction builds it) in a fresh Node ${process.version} process, beside the configured ${CANARY_MEMORY_MB} MB`,
+        columns: ['invocation', 'invocations', 'RSS after init', 'peak RSS', 'configured'],
+        rows: usage.memory.map((m) => [
+          m.label,
+          int(m.invocations),
+          mb(m.rssAfterInitBytes),
+          mb(m.maxRssBytes),
+          `${CANARY_MEMORY_MB} MB`,
+        ]),
+        align: ['left', 'right', 'right', 'right', 'right'],
+        notes: [
+          "bench/workers/canary-rss.mjs: imports the bundle (Lambda's init), calls its handler on the same event one invocation after another, and reads process.resourceUsage().maxRSS; the Node runtime's own memory is in it, Lambda's runtime client is not",
+          'no target: for choosing the canary memory. Below 1,769 MB a smaller memory is also a smaller share of a vCPU, so the CPU part of each check slows in proportion (the wall time here is mostly waiting on the endpoint)',
+          "not measured: the scheduled fast invocation's SendMessageBatch, which loads @aws-sdk/client-sqs (provided by the runtime, outside the bundle)",
         ],
       },
     ],

@@ -323,6 +323,13 @@ function modelCounts(config: VigilConfig, fast: boolean): TemplateCounts {
 export async function benchCost(options: BenchOptions): Promise<SectionResult> {
   const measured = await measureCanaryUsage(options);
   const usage = measuredUsage(measured);
+  // A fast probe's own lines, measured through the handler's SQS path (bench/canary-usage.ts).
+  const fastUsage: UsageFigures = {
+    ...usage,
+    logBytesPerCheck: Math.ceil(
+      measured.fastSlot.logBytesPerProbe + measured.fastSlot.logLinesPerProbe * LOG_EVENT_OVERHEAD_BYTES,
+    ),
+  };
   const [base, example, ...variants] = await Promise.all([
     synthesizeVariant('vigil.config.ts', baseConfig),
     synthesize('vigil.config.ts'),
@@ -343,7 +350,15 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
       resources = modelCounts(config, c.fast ?? false);
       unsynthesized.push(`${caseLabel(c)}: ${String(variant.error).split('\n')[0]}`);
     } else resources = diff(countTemplate(variant.template), baseCounts);
-    return priceCase(caseLabel(c), config, resources, c.tier, c.fast ?? false, c.size, usage);
+    return priceCase(
+      caseLabel(c),
+      config,
+      resources,
+      c.tier,
+      c.fast ?? false,
+      c.size,
+      c.fast ? fastUsage : usage,
+    );
   });
   const find = (tier: Tier, size: number, fast = false) => {
     const found = priced.find((p) => p.tier === tier && p.size === size && p.fast === fast);
@@ -439,6 +454,7 @@ export async function benchCost(options: BenchOptions): Promise<SectionResult> {
         ],
         rows: [
           usageRow('measured (bench/canary-usage.ts)', usage),
+          usageRow('measured, fast probe (a queued slot through SQS)', fastUsage),
           usageRow('price file (vigil cost)', USAGE),
         ],
         notes: [

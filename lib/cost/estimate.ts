@@ -16,6 +16,8 @@
  * publishes `Success` only, one alarm per monitor; `grouped` publishes nothing per monitor: its
  * service has one `FailedChecks` metric and one alarm, whatever its number of monitors.
  */
+
+import { toFastProbeMessage } from '../config/fast-probe-message.ts';
 import {
   FAST_PROBES,
   type Monitor,
@@ -255,10 +257,8 @@ export const FAST_QUEUED_SLOTS = FAST_PROBES - 1;
  * monitors } }`, the monitors as in the scheduler payload).
  */
 export function fastProbeMessageBytes(monitors: readonly Monitor[]): number {
-  const body = {
-    fastProbe: { slot: FAST_QUEUED_SLOTS, at: 1_800_000_000_000, monitors: monitors.map(toMonitorInput) },
-  };
-  return Buffer.byteLength(JSON.stringify(body), 'utf8');
+  const body = toFastProbeMessage(FAST_QUEUED_SLOTS, 1_800_000_000_000, monitors.map(toMonitorInput));
+  return Buffer.byteLength(body, 'utf8');
 }
 
 /**
