@@ -17,8 +17,9 @@
  * the first such invocation only, ./verify.ts), runs its check once (a fast monitor: one probe),
  * records it as a scheduled check would, and answers `{ monitor, ok, reason?, detail? }`.
  *
- * Middy wiring only: the check is lambdas/canary/checks, the recording is ./record.ts, fast mode's
- * slots and messages are ./fast-probe.ts.
+ * Middy wiring only: the check is lambdas/canary/checks, the confirmation probe of a failing
+ * standard HTTP check is ./confirm.ts, the recording is ./record.ts, fast mode's slots and messages
+ * are ./fast-probe.ts.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -32,6 +33,7 @@ import { metrics } from '../shared/metrics.ts';
 import { resolveSecret } from '../shared/secrets.ts';
 import { runCheck } from './checks/index.ts';
 import type { CheckResult } from './checks/result.ts';
+import { type ConfirmedCheck, runConfirmed } from './confirm.ts';
 import {
   fastProbeQueueUrl,
   type ProbeClock,
@@ -164,9 +166,10 @@ export function createCanaryHandler(deps: CanaryDeps) {
 
   async function checkOne(monitor: Monitor, t0: number): Promise<CheckResult> {
     if (isFastMonitor(monitor)) return probe(monitor, { index: 0, startsAt: t0 });
-    const result = await runCheck(monitor, { resolveSecret, aws });
-    report(monitor, result);
-    return result;
+    // A failing standard HTTP check is probed again before it counts (./confirm.ts).
+    const checked = await runConfirmed(monitor, () => runCheck(monitor, { resolveSecret, aws }), deps.clock);
+    report(monitor, checked.result, undefined, checked);
+    return checked.result;
   }
 
   /** One check of a monitor named by a verify step; a fast monitor makes one probe, recorded as a probe. */
@@ -249,10 +252,10 @@ function crashed(monitor: string | undefined, reason: unknown): void {
 }
 
 /** A check's metrics, flushed as their own EMF line at once (each monitor has its own dimensions), and its log line. */
-function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot): void {
-  recordResult(metrics, monitor, result, slot && { timestamp: slot.startsAt });
+function report(monitor: Monitor, result: CheckResult, slot?: ProbeSlot, checked?: ConfirmedCheck): void {
+  recordResult(metrics, monitor, result, slot && { timestamp: slot.startsAt }, checked);
   metrics.publishStoredMetrics();
-  logResult(logger, monitor, result, slot);
+  logResult(logger, monitor, result, slot, checked);
 }
 
 /**

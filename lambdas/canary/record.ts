@@ -7,6 +7,7 @@ import { MetricResolution, type Metrics, MetricUnit } from '@aws-lambda-powertoo
 import type { Monitor } from '../../lib/config/resolve.ts';
 import { COMPONENT_DIMENSION, MetricNames, MONITOR_DIMENSION, SERVICE_DIMENSION } from '../../lib/naming.ts';
 import { type CheckResult, MEASUREMENT_METRICS, type MeasurementName } from './checks/result.ts';
+import { type ConfirmedCheck, confirms } from './confirm.ts';
 
 /** CloudWatch units of the published measurements. */
 const MEASUREMENT_UNITS: Record<MeasurementName, (typeof MetricUnit)[keyof typeof MetricUnit]> = {
@@ -53,15 +54,25 @@ export interface ProbeRecording {
  * For a fast-mode probe (`probe` given), `Success` and `LatencyMs` are high-resolution
  * (`StorageResolution: 1`, which the 10 s alarm needs) and the line carries the probe's timestamp;
  * the caller flushes one line per probe.
+ *
+ * For a check of a confirming monitor (`checked` given, ./confirm.ts), the line carries the first
+ * probe's start as its timestamp, and, when a second probe was made, `confirmation` ("confirmed" or
+ * "unconfirmed") and `firstProbeReason` as metadata: a blip stays searchable without a metric.
  */
 export function recordResult(
   metrics: Metrics,
   monitor: Monitor,
   result: CheckResult,
   probe?: ProbeRecording,
+  checked?: ConfirmedCheck,
 ): void {
   const resolution = probe ? MetricResolution.High : MetricResolution.Standard;
   if (probe) metrics.setTimestamp(probe.timestamp);
+  else if (checked && confirms(monitor)) metrics.setTimestamp(checked.startedAt);
+  if (checked?.confirmation) {
+    metrics.addMetadata('confirmation', checked.confirmation.confirmed ? 'confirmed' : 'unconfirmed');
+    metrics.addMetadata('firstProbeReason', checked.confirmation.first.reason);
+  }
   if (monitor.tier !== 'full') {
     recordSlim(metrics, monitor, result);
     return;
@@ -119,12 +130,16 @@ function recordSlim(metrics: Metrics, monitor: Monitor, result: CheckResult): vo
   }
 }
 
-/** One structured line per check: the whole result, so a page or a query can say what broke. */
+/**
+ * One structured line per check: the whole result, so a page or a query can say what broke; with a
+ * confirmation probe, its `confirmation` (the first probe's failure, confirmed or not).
+ */
 export function logResult(
   logger: Logger,
   monitor: Monitor,
   result: CheckResult,
   probe?: { readonly index: number },
+  checked?: ConfirmedCheck,
 ): void {
   // `service` is a key Powertools Logger reserves for its own service name.
   const fields = {
@@ -132,6 +147,7 @@ export function logResult(
     monitorService: monitor.service,
     severity: monitor.severity,
     ...(probe && { probe: probe.index + 1 }),
+    ...(checked?.confirmation && { confirmation: checked.confirmation }),
     result,
   };
   if (result.ok) logger.info('check passed', fields);

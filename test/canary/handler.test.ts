@@ -137,7 +137,8 @@ describe('canary handler', () => {
   });
 
   it('publishes Success 0 and logs the reason and the components when the database is down', async () => {
-    const { result, emf, logs } = await invoke(event({ url: `${base}/api/health-db-down` }));
+    // One probe: the confirmation probe is ./handler-confirm.test.ts's.
+    const { result, emf, logs } = await invoke(event({ url: `${base}/api/health-db-down`, confirm: false }));
     expect(result).toMatchObject({ ok: false, reason: 'http_status', statusCode: 503 });
     expect(emf[0]).toMatchObject({ Monitor: 'madef-api-health', Success: 0, reason: 'http_status' });
     const warn = logs.find((l) => l.level === 'WARN');
@@ -154,7 +155,7 @@ describe('canary handler', () => {
     );
 
     const { emf } = await invoke(
-      event({ url: `${base}/api/health-db-down`, componentMetrics: ['database'] }),
+      event({ url: `${base}/api/health-db-down`, componentMetrics: ['database'], confirm: false }),
     );
     const components = emf.filter((l) => definitions(l)?.Metrics.some((m) => m.Name === 'ComponentHealthy'));
     expect(components).toHaveLength(1);
@@ -180,10 +181,11 @@ describe('canary handler, monitors sharing an invocation', () => {
   }
 
   it('checks every monitor at once, flushing each one as it ends, so a hanging endpoint delays no other', async () => {
+    // One probe each (confirm: false): confirmation in a group is ./handler-confirm.test.ts's.
     const payload = groupEvent([
-      { name: 'hangs', kind: 'http', url: `${base}/api/hang`, timeoutMs: 1_500 },
+      { name: 'hangs', kind: 'http', url: `${base}/api/hang`, timeoutMs: 1_500, confirm: false },
       { name: 'healthy', kind: 'http', url: `${base}/api/health` },
-      { name: 'db-down', kind: 'http', url: `${base}/api/health-db-down`, tier: 'lean' },
+      { name: 'db-down', kind: 'http', url: `${base}/api/health-db-down`, tier: 'lean', confirm: false },
     ]);
     const { result, emf, logs } = await invoke(payload);
 
