@@ -19,9 +19,10 @@ export default defineConfig({
   defaults: {
     severity: 'P2',
     schedule: 'rate(1 minute)',
-    // "Alert if status is not healthy for 2 consecutive checks" (whatsapp-ai-assistant runbook),
-    // tolerating one blip in three minutes.
-    alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
+    // No alarm here: each kind has its own default. "Alert if status is not healthy for 2 consecutive
+    // checks" (whatsapp-ai-assistant runbook) is, for an HTTP monitor, the confirmation probe (a
+    // failing check is probed again 5 s later and fails only if that fails too) and a 1-of-1 alarm:
+    // one confirmed failing minute pages, and a blip shorter than 5 s pages nothing.
     timeoutMs: 10_000,
   },
   paging: {
@@ -167,9 +168,9 @@ export default defineConfig({
       kind: 'http',
       url: 'https://assistant.example.com/api/health',
       severity: 'P1',
-      // "Alert if response time > 5 seconds"; "not healthy for 2 consecutive checks".
+      // "Alert if response time > 5 seconds"; "not healthy for 2 consecutive checks": the default
+      // confirmation probe and 1-of-1 alarm (see defaults).
       maxLatencyMs: 5_000,
-      alarm: { datapointsToAlarm: 2, evaluationPeriods: 2 },
       assertions: [
         { path: 'status', equals: 'healthy' },
         { path: 'services.database.status', equals: 'up' },
