@@ -42,7 +42,6 @@ import {
   int,
   isMain,
   mb,
-  RESULTS_DIR,
   runStandalone,
   type SectionResult,
   type Stats,
@@ -84,7 +83,7 @@ export interface MemoryRun {
   readonly invocations: number;
   /** RSS of the process once the bundle is imported (Lambda's init), bytes. */
   readonly rssAfterInitBytes: number;
-  /** Peak RSS over the process's life (`process.resourceUsage().maxRSS`), bytes. */
+  /** Peak RSS of the process (VmHWM), bytes. */
   readonly maxRssBytes: number;
 }
 
@@ -275,9 +274,15 @@ async function runFastSlot(
   };
 }
 
-/** The canary bundle, built as NodejsFunction builds it, under bench/results/ (beside node_modules). */
+/**
+ * Where the memory runs' bundle and events go: under node_modules (git-ignored), so the bundle's
+ * external `@aws-sdk/*` imports resolve as they would beside the project.
+ */
+const RSS_DIR = fileURLToPath(new URL('../node_modules/.cache/vigil-bench/canary-rss/', import.meta.url));
+
+/** The canary bundle, built as NodejsFunction builds it. */
 async function buildCanaryBundle(): Promise<string> {
-  const dir = join(RESULTS_DIR, 'canary-rss');
+  const dir = RSS_DIR;
   mkdirSync(dir, { recursive: true });
   const outfile = join(dir, 'index.mjs');
   await build({ ...lambdaBuildOptions('lambdas/canary/handler.ts', outfile), metafile: false });
@@ -293,7 +298,7 @@ async function measureMemory(
   event: unknown,
   runs: number,
 ): Promise<MemoryRun> {
-  const dir = join(RESULTS_DIR, 'canary-rss');
+  const dir = RSS_DIR;
   const slug = label.replace(/\W+/g, '-');
   const eventFile = join(dir, `${slug}.event.json`);
   const out = join(dir, `${slug}.out.json`);
@@ -609,7 +614,7 @@ export async function benchCanaryUsage(options: BenchOptions): Promise<SectionRe
         ]),
         align: ['left', 'right', 'right', 'right', 'right'],
         notes: [
-          "bench/workers/canary-rss.mjs: imports the bundle (Lambda's init), calls its handler on the same event one invocation after another, and reads process.resourceUsage().maxRSS; the Node runtime's own memory is in it, Lambda's runtime client is not",
+          "bench/workers/canary-rss.mjs: imports the bundle (Lambda's init), calls its handler on the same event one invocation after another, and reads its peak RSS (VmHWM; getrusage's maxRSS survives exec and can report the spawning bench process); the Node runtime's own memory is in it, Lambda's runtime client is not",
           'no target: for choosing the canary memory. Below 1,769 MB a smaller memory is also a smaller share of a vCPU, so the CPU part of each check slows in proportion (the wall time here is mostly waiting on the endpoint)',
           "not measured: the scheduled fast invocation's SendMessageBatch, which loads @aws-sdk/client-sqs (provided by the runtime, outside the bundle)",
         ],

@@ -667,7 +667,7 @@ export async function benchPageLatency(options: BenchOptions): Promise<SectionRe
   ): TargetCheck => ({
     figure,
     target: `median ≤ ${max} s`,
-    value: s ? `${fixed(s.median, 0)} / ${fixed(s.p95, 0)} s` : missing,
+    value: s ? `${fixed(s.median, 1)} / ${fixed(s.p95, 1)} s` : missing,
     met: s ? s.median <= max : undefined,
     deterministic: true,
   });

@@ -1,7 +1,7 @@
 // Peak memory of the canary bundle for one kind of invocation, in a fresh Node process (spawned by
 // bench/canary-usage.ts): import the bundle as Lambda's init does, call its handler `runs` times with
-// the event in <event.json>, and write the process's RSS after init and its peak RSS
-// (process.resourceUsage().maxRSS) to <out.json>. Plain JavaScript on purpose: no TypeScript loader
+// the event in <event.json>, and write the process's RSS after init and its peak RSS (VmHWM in
+// /proc/self/status) to <out.json>. Plain JavaScript on purpose: no TypeScript loader
 // in the process being measured. The handler's own log lines go to stdout and stderr, discarded by
 // the parent.
 //
@@ -42,12 +42,21 @@ for (let i = 0; i < runs; i++) {
   const response = await handler(event, context(Date.now() + 15_000));
   results = response?.results?.length ?? response?.batchItemFailures?.length ?? 0;
 }
+// The peak of this address space: VmHWM (reset by exec), not getrusage's maxRSS, which Linux keeps
+// across execve and so can report the spawning process's size.
+function peakRss() {
+  try {
+    const hwm = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (hwm) return Number(hwm[1]) * 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS * 1024;
+}
 writeFileSync(
   out,
   JSON.stringify({
     rssBeforeImport,
     rssAfterInit,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    maxRss: peakRss(),
     heapUsed: process.memoryUsage().heapUsed,
     lastResults: results,
   }),
