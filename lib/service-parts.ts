@@ -22,7 +22,7 @@ import { ServiceIncident } from './constructs/service-incident.ts';
 import { truncate } from './constructs/text.ts';
 import { WarningAlarms } from './constructs/warning-alarms.ts';
 import { monitorAlarmPeriodSeconds } from './monitors/alarm-timing.ts';
-import { invocationGroups } from './monitors/invocation-groups.ts';
+import { appGroups, invocationGroups } from './monitors/invocation-groups.ts';
 import { groupedServiceAlarmName, monitorAlarmName } from './naming.ts';
 import { serviceAlarmNames, warningAspects } from './paging/catalog.ts';
 import type { IncidentPlan } from './paging/incident-plan.ts';
@@ -44,6 +44,12 @@ export interface ServiceContext {
    * @default - no remediation
    */
   readonly remediation?: Remediation;
+  /**
+   * The schedules of the app-wide fast groups, made in the main stack, by member monitor name: a
+   * shared fast monitor rides one of them wherever its alarm deploys.
+   * @default - no shared fast monitor
+   */
+  readonly appSchedules?: ReadonlyMap<string, scheduler.Schedule>;
 }
 
 /** Who a member alarm of `service` pages, and the remediation it may start. */
@@ -53,7 +59,8 @@ function memberActions(ctx: ServiceContext, service: string): AlarmActionStrateg
 }
 
 /**
- * One schedule per invocation group (lib/monitors/invocation-groups.ts) and one
+ * One schedule per invocation group of the service (lib/monitors/invocation-groups.ts; the
+ * app-wide fast groups' are the main stack's, {@link addAppSchedules}) and one
  * {@link HealthMonitor} (and its queue alarms) per monitor; every alarm is added to `alarms` by
  * name. `part` is the part of a split service these monitors are (1 when not split).
  */
@@ -67,7 +74,7 @@ export function addHealthMonitors(
   const { project } = ctx.config;
   const shared = new Map<string, scheduler.Schedule>();
   for (const group of invocationGroups(monitors, { part })) {
-    if (group.invocation !== 'shared') continue;
+    if (group.invocation !== 'shared' || group.scope !== 'service') continue;
     const first = group.monitors[0];
     if (!first) continue;
     const schedule = ctx.scheduler.addSchedule(scope, group.constructId, {
@@ -85,7 +92,7 @@ export function addHealthMonitors(
   const made = new Map<string, HealthMonitor>();
   for (const monitor of monitors) {
     const paging = memberActions(ctx, monitor.service);
-    const sharedSchedule = shared.get(monitor.name);
+    const sharedSchedule = shared.get(monitor.name) ?? ctx.appSchedules?.get(monitor.name);
     const health = new HealthMonitor(scope, `Monitor-${monitor.name}`, {
       project,
       monitor,
@@ -117,6 +124,36 @@ export function addHealthMonitors(
     }
   }
   return made;
+}
+
+/**
+ * The schedules of the app-wide fast groups among `monitors` (every enabled monitor of the app), in
+ * `scope` (the main stack), by member monitor name. One crashed invocation of a group leaves every
+ * member without its minute's datapoints, so monitors of several services page at once (the
+ * `canary-errors` watcher says why); `invocation: 'own'` keeps a fast monitor out.
+ */
+export function addAppSchedules(
+  scope: Construct,
+  checks: CheckScheduler,
+  monitors: readonly Monitor[],
+): Map<string, scheduler.Schedule> {
+  const schedules = new Map<string, scheduler.Schedule>();
+  for (const group of appGroups(monitors)) {
+    const first = group.monitors[0];
+    if (!first) continue;
+    const schedule = checks.addSchedule(scope, group.constructId, {
+      name: group.scheduleName,
+      expression: group.schedule,
+      event: toGroupEvent(group.monitors),
+      maxEventAge: scheduleMaxEventAge(monitorAlarmPeriodSeconds(first)),
+      description: truncate(
+        `Vigil fast probes of every service: ${group.monitors.map((m) => m.name).join(', ')}`,
+        512,
+      ),
+    });
+    for (const m of group.monitors) schedules.set(m.name, schedule);
+  }
+  return schedules;
 }
 
 /**

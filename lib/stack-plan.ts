@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import type { Monitor, VigilConfig } from './config/index.ts';
 import { MUTE_RULE_MAX_ALARMS } from './constructs/maintenance-mute-rules.ts';
-import { invocationGroups } from './monitors/invocation-groups.ts';
+import { appGroups, invocationGroups } from './monitors/invocation-groups.ts';
+import { isFast } from './monitors/monitor-traits.ts';
 import { queueAspects } from './paging/catalog.ts';
 import { compositeChunks, IncidentPlan } from './paging/incident-plan.ts';
 
@@ -58,6 +59,17 @@ export function drillResources(config: VigilConfig): number {
   if (config.drills.length === 0) return 0;
   const kinds = new Set(config.drills.map((d) => d.target.kind));
   return 11 + 3 * kinds.size + config.drills.reduce((n, d) => n + 3 + (d.gameDay ? 1 : 0), 0);
+}
+
+/**
+ * Resources the main stack holds for fast mode (lib/constructs/fast-probe-queue.ts): the queue, its
+ * TLS-only policy, the event source mapping and the canary role's policy the send grant may add,
+ * and one schedule per app-wide fast group (their members' alarms stay in their services' stacks).
+ */
+export function fastProbeResources(config: VigilConfig): number {
+  const enabled = config.monitors.filter((m) => m.enabled);
+  if (!enabled.some(isFast)) return 0;
+  return 4 + appGroups(enabled).length;
 }
 
 /** One stack of monitors: a service, or one part of a service. */
@@ -146,8 +158,9 @@ function partResources(
     monitors.reduce((n, m) => n + (m.tier === 'grouped' ? 0 : 1) + queueAspects(m).length, 0) +
     (first ? composites : 0);
   const own = monitors.reduce((n, m) => n + monitorResources(m), 0);
-  // One schedule per invocation group (the part only changes their names).
-  const schedules = invocationGroups(monitors).length;
+  // One schedule per invocation group of the service (the part only changes their names); the
+  // app-wide fast groups' are in the main stack (fastProbeResources).
+  const schedules = invocationGroups(monitors).filter((g) => g.scope === 'service').length;
   return own + schedules + windows * Math.ceil(alarms / MUTE_RULE_MAX_ALARMS) + (first ? composites + 1 : 0);
 }
 
@@ -168,7 +181,12 @@ export function planStacks(config: VigilConfig, budget = STACK_RESOURCE_BUDGET):
     return { service, monitors, composites, windows };
   });
   const total = perService.reduce((n, s) => n + partResources(s.monitors, s.composites, s.windows, true), 0);
-  const shared = SHARED_RESOURCES + subscribers + remediationResources(config) + drillResources(config);
+  const shared =
+    SHARED_RESOURCES +
+    subscribers +
+    remediationResources(config) +
+    drillResources(config) +
+    fastProbeResources(config);
   if (shared + total <= budget) {
     return { mode: 'single', mainStackName, stacks: [], estimatedResources: total };
   }

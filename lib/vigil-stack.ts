@@ -7,6 +7,7 @@ import { CanaryFunction } from './constructs/canary-function.ts';
 import { CheckScheduler } from './constructs/check-scheduler.ts';
 import { DeadLetterQueue } from './constructs/dead-letter-queue.ts';
 import { DrDrills } from './constructs/dr-drills.ts';
+import { FastProbeQueue } from './constructs/fast-probe-queue.ts';
 import type { GroupedServiceAlarm } from './constructs/grouped-service-alarm.ts';
 import type { HealthMonitor } from './constructs/health-monitor.ts';
 import type { MaintenanceMuteRules } from './constructs/maintenance-mute-rules.ts';
@@ -20,7 +21,7 @@ import { VigilWatchers } from './constructs/vigil-watchers.ts';
 import { alarmPeriodSeconds } from './monitors/alarm-timing.ts';
 import { awsAccessOf } from './monitors/aws-access.ts';
 import { assertDeployable } from './monitors/deployment-checks.ts';
-import { secretRefsOf } from './monitors/monitor-traits.ts';
+import { isFast, secretRefsOf } from './monitors/monitor-traits.ts';
 import { heartbeatAlarmName, VIGIL_SERVICE, watcherAlarmName } from './naming.ts';
 import { buildPagerCatalog, VIGIL_SEVERITY, withInfraAlarms } from './paging/catalog.ts';
 import { IncidentPlan } from './paging/incident-plan.ts';
@@ -30,6 +31,7 @@ import {
   SeverityActionStrategy,
 } from './paging/severity-action-strategy.ts';
 import {
+  addAppSchedules,
   addGroupedServiceAlarm,
   addHealthMonitors,
   addMaintenance,
@@ -107,6 +109,8 @@ export class VigilStack extends Stack {
   readonly drills?: DrDrills;
   /** Self-healing: documents, roles, the remediator and its alarm actions; undefined when nothing remediates. */
   readonly remediation?: Remediation;
+  /** Fast mode's queue of later slots and its event source mapping; undefined without an enabled fast monitor. */
+  readonly fastProbes?: FastProbeQueue;
 
   constructor(scope: Construct, id: string, props: VigilStackProps) {
     super(scope, id, props);
@@ -143,6 +147,15 @@ export class VigilStack extends Stack {
       canary: this.canary.lambda,
       deadLetterQueue: deadLetters.queue,
     });
+    // Fast mode (docs/adr/0006-fast-mode.md): one queue for the app's later slots, and the
+    // schedules of the app-wide fast groups here, whichever stacks their members' alarms are in.
+    if (enabled.some(isFast)) {
+      this.fastProbes = new FastProbeQueue(this, 'FastProbes', {
+        canary: this.canary.lambda,
+        deadLetterQueue: deadLetters.queue,
+      });
+    }
+    const appSchedules = addAppSchedules(this, this.scheduler, enabled);
     if (config.remediations.length > 0) {
       this.remediation = new Remediation(this, 'Remediation', {
         project,
@@ -161,6 +174,7 @@ export class VigilStack extends Stack {
       scheduler: this.scheduler,
       pageBySeverity,
       ...(this.remediation && { remediation: this.remediation }),
+      ...(appSchedules.size > 0 && { appSchedules }),
     };
     const ownServices = props.sharedOnly ? [] : this.plan.services;
 

@@ -11,7 +11,11 @@
  */
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
-import { SQS_MAX_MESSAGE_BYTES, toFastProbeMessage } from '../../lib/config/fast-probe-message.ts';
+import {
+  FAST_PROBE_SEND_DEADLINE_MS,
+  SQS_MAX_MESSAGE_BYTES,
+  toFastProbeMessage,
+} from '../../lib/config/fast-probe-message.ts';
 import { FAST_PROBE_INTERVAL_MS, FAST_PROBES, type MonitorInput } from '../../lib/config/monitor-schema.ts';
 import type { Loaded } from '../shared/aws.ts';
 
@@ -109,9 +113,6 @@ export interface FastProbeSend {
   readonly failed: readonly { readonly slot: number; readonly error: string }[];
 }
 
-/** How long sending the minute's messages may take in all (SDK load, retries): the canary's timeout counts it. */
-export const FAST_SEND_DEADLINE_MS = 5_000;
-
 /**
  * Sends the messages of slots 1..5 for `monitors` (the minute started at `t0`) to `queueUrl`. The
  * delays are computed after the client is loaded, just before each request, so a cold start's SDK
@@ -133,7 +134,7 @@ export async function sendFastProbes(
   } catch (error) {
     return { sent, failed: plannedSlots(t0).map(({ slot }) => ({ slot, error: String(error) })) };
   }
-  const signal = AbortSignal.timeout(FAST_SEND_DEADLINE_MS);
+  const signal = AbortSignal.timeout(FAST_PROBE_SEND_DEADLINE_MS);
   for (const batch of batches(slotEntries(t0, clock.now(), monitors))) {
     try {
       const answer = await loaded.client.send(

@@ -18,9 +18,10 @@ import { grantSecretRead } from './secret-read.ts';
 export const CANARY_ENTRY = fileURLToPath(new URL('../../lambdas/canary/handler.ts', import.meta.url));
 
 /**
- * Seconds added to the slowest monitor's `timeoutMs` (a fast monitor's minute of probes) for the
- * Lambda timeout: cold start, reading header secrets from SSM / Secrets Manager, and flushing the EMF
- * line, so a check that uses its whole deadline still reports its result instead of being killed.
+ * Seconds added to the slowest monitor's invocation deadline (a fast monitor's: one probe and the
+ * send of its later slots) for the Lambda timeout: cold start, reading header secrets from SSM /
+ * Secrets Manager, and flushing the EMF line, so a check that uses its whole deadline still reports
+ * its result instead of being killed.
  */
 export const TIMEOUT_MARGIN_SECONDS = 5;
 
@@ -72,7 +73,8 @@ export class CanaryFunction extends HouseFunction {
   constructor(scope: Construct, id: string, props: CanaryFunctionProps) {
     const monitorsFile = join(mkdtempSync(join(tmpdir(), 'vigil-canary-monitors-')), CANARY_MONITORS_FILE);
     writeFileSync(monitorsFile, JSON.stringify(toVerifyMonitors(props.monitors)));
-    // A fast monitor's invocation is a minute of probes, so one fast monitor makes the timeout 65 s.
+    // A fast monitor's invocation is one probe and a send (docs/adr/0006-fast-mode.md): its default
+    // 5 s probe gives 15 s. The fast-probe queue's visibility timeout follows this timeout.
     const slowestCheckMs = Math.max(0, ...props.monitors.map(invocationDeadlineMs));
     super(scope, id, {
       project: props.project,

@@ -50,9 +50,11 @@ export const SUCCESS_THRESHOLD = 1;
  *   interval, a daily cron's longest gap): one check per period, and M of N absorbs the occasional
  *   period a run lands just outside of.
  *
- * - Fast mode (`fast: true`, HTTP): the schedule still fires every minute (the Scheduler's floor),
- *   and the canary probes six times inside the invocation, each probe a high-resolution `Success`
- *   datapoint in its own 10 s period; the alarm is a high-resolution alarm (10 s period, $0.30 a
+ * - Fast mode (`fast: true`, HTTP): the schedule still fires every minute (the Scheduler's floor);
+ *   the invocation probes once and queues the minute's five later probes on the fast-probe queue
+ *   (lib/constructs/fast-probe-queue.ts), each probe a high-resolution `Success` datapoint in its
+ *   own 10 s period. A shared fast monitor rides the app-wide fast group's schedule, made in the
+ *   main stack; the alarm is a high-resolution alarm (10 s period, $0.30 a
  *   month), default 3 of 3, missing data breaching. See docs/adr/0006-fast-mode.md.
  *
  * Kind-specific facts come from lib/monitors/monitor-traits.ts, so queue, backup and command

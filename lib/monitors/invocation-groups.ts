@@ -3,11 +3,14 @@
  * stacks, `vigil cost` and the benchmarks group the same way.
  *
  * A `shared` monitor (the default) is checked in one invocation with the other shared monitors of
- * its service that run on the same schedule in the same mode (fast or not), in config order, at most
- * {@link MAX_MONITORS_PER_INVOCATION} to an invocation. An `own` monitor keeps a schedule of its own,
- * named after it, with the one-monitor payload.
+ * its service that run on the same schedule in the same mode, in config order, at most
+ * {@link MAX_MONITORS_PER_INVOCATION} to an invocation. Shared fast monitors are the exception:
+ * those of every service share one app-wide group (`scope: 'app'`), whose schedules the main stack
+ * makes, since each of its invocations is one probe and a send (docs/adr/0006-fast-mode.md). An
+ * `own` monitor keeps a schedule of its own, named after it, with the one-monitor payload.
  */
 import { createHash } from 'node:crypto';
+import { FAST_PROBE_MESSAGE_EXTRA_BYTES, SQS_MAX_MESSAGE_BYTES } from '../config/fast-probe-message.ts';
 import { MAX_MONITORS_PER_INVOCATION, type Monitor, toMonitorInput } from '../config/index.ts';
 import { SCHEDULER_MAX_INPUT_BYTES } from './alarm-timing.ts';
 import { isFast } from './monitor-traits.ts';
@@ -16,7 +19,6 @@ import { isFast } from './monitor-traits.ts';
 interface GroupBase {
   /** The schedule's name, unique in the project's schedule group (at most 64 characters). */
   readonly scheduleName: string;
-  readonly service: string;
   /** The members' schedule expression. */
   readonly schedule: string;
   readonly fast: boolean;
@@ -26,12 +28,22 @@ interface GroupBase {
 /**
  * One schedule and the monitors its invocations run. `own`: one monitor, `{ monitor }` payload, its
  * schedule under its HealthMonitor; `shared`: `{ monitors }`, even with one member, its schedule
- * made with `constructId` in its stack (stable while the group's service, schedule, mode and
- * position stay).
+ * made with `constructId` (stable while the group's service, schedule, mode and position stay) in
+ * its service's stack (`scope: 'service'`) or, for the app-wide fast group, in the main stack
+ * (`scope: 'app'`, members of any service).
  */
 export type InvocationGroup =
-  | (GroupBase & { readonly invocation: 'own' })
-  | (GroupBase & { readonly invocation: 'shared'; readonly constructId: string });
+  | (GroupBase & { readonly invocation: 'own'; readonly scope: 'service'; readonly service: string })
+  | (GroupBase & {
+      readonly invocation: 'shared';
+      readonly scope: 'service';
+      readonly service: string;
+      readonly constructId: string;
+    })
+  | (GroupBase & { readonly invocation: 'shared'; readonly scope: 'app'; readonly constructId: string });
+
+/** The first part of the app-wide fast group's schedule names and construct ids. */
+export const APP_FAST_GROUP = 'fast';
 
 /** Scheduler's limit on a schedule name. */
 const MAX_SCHEDULE_NAME = 64;
@@ -46,7 +58,10 @@ export interface GroupingOptions {
   readonly part?: number;
   /** @default MAX_MONITORS_PER_INVOCATION */
   readonly maxPerInvocation?: number;
-  /** Most bytes of one `{ monitors }` payload. @default SCHEDULER_MAX_INPUT_BYTES */
+  /**
+   * Most bytes of one `{ monitors }` payload; a fast group's also fit each of its SQS messages.
+   * @default SCHEDULER_MAX_INPUT_BYTES
+   */
   readonly maxPayloadBytes?: number;
 }
 
@@ -84,6 +99,7 @@ export function invocationGroups(
     if (typeof item !== 'string') {
       groups.push({
         scheduleName: item.name,
+        scope: 'service',
         service: item.service,
         schedule: item.schedule,
         fast: isFast(item),
@@ -95,21 +111,41 @@ export function invocationGroups(
     const members = shared.get(item) ?? [];
     const first = members[0];
     if (!first) continue;
+    const fast = isFast(first);
     const tag = groupTag(first);
-    chunks(members, maxPerInvocation, maxPayloadBytes).forEach((chunk, i) => {
+    // A fast group's monitors ride every SQS message of its minute, inside a few bytes of framing.
+    const maxBytes = fast
+      ? Math.min(maxPayloadBytes, SQS_MAX_MESSAGE_BYTES - FAST_PROBE_MESSAGE_EXTRA_BYTES)
+      : maxPayloadBytes;
+    chunks(members, maxPerInvocation, maxBytes).forEach((chunk, i) => {
+      const base = { schedule: first.schedule, fast, invocation: 'shared' as const, monitors: chunk };
+      if (fast) {
+        // App-wide: the plan's parts do not apply (the main stack makes these schedules).
+        const n = String(i + 1);
+        groups.push({
+          ...base,
+          scheduleName: sharedScheduleName(APP_FAST_GROUP, tag, n),
+          constructId: `Checks-${APP_FAST_GROUP}-${tag}-${n}`,
+          scope: 'app',
+        });
+        return;
+      }
       const n = part === 1 ? String(i + 1) : `p${part}-${i + 1}`;
       groups.push({
+        ...base,
         scheduleName: sharedScheduleName(first.service, tag, n),
         constructId: `Checks-${first.service}-${tag}-${n}`,
+        scope: 'service',
         service: first.service,
-        schedule: first.schedule,
-        fast: isFast(first),
-        invocation: 'shared',
-        monitors: chunk,
       });
     });
   }
   return groups;
+}
+
+/** The app-wide fast groups among `monitors` (enabled ones): their schedules live in the main stack. */
+export function appGroups(monitors: readonly Monitor[]): (InvocationGroup & { readonly scope: 'app' })[] {
+  return invocationGroups(monitors).filter((g): g is InvocationGroup & { scope: 'app' } => g.scope === 'app');
 }
 
 /** `{"monitors":[` and `]}`, and a comma per member after the first. */
@@ -134,20 +170,21 @@ function chunks(members: readonly Monitor[], maxCount: number, maxBytes: number)
   return out;
 }
 
+/** A shared fast monitor's group is the app's (no service in the key); any other's, its service's. */
 function groupKey(m: Monitor): string {
-  return JSON.stringify([m.service, m.schedule, isFast(m)]);
+  return isFast(m)
+    ? JSON.stringify([null, m.schedule, true])
+    : JSON.stringify([m.service, m.schedule, false]);
 }
 
 /**
- * Six hex characters of the service, schedule and mode: tells apart a service's groups on different
- * schedules (and services whose long names are cut to the same prefix), and stays the same while
- * they do.
+ * Six hex characters of the service (none for the app-wide fast group), schedule and mode: tells
+ * apart a service's groups on different schedules (and services whose long names are cut to the
+ * same prefix), and stays the same while they do.
  */
 function groupTag(m: Monitor): string {
-  return createHash('sha256')
-    .update(`${m.service}|${m.schedule}|${isFast(m) ? 'fast' : 'standard'}`)
-    .digest('hex')
-    .slice(0, 6);
+  const key = isFast(m) ? `*|${m.schedule}|fast` : `${m.service}|${m.schedule}|standard`;
+  return createHash('sha256').update(key).digest('hex').slice(0, 6);
 }
 
 /**

@@ -5,8 +5,8 @@
  * it needs, and nowhere else in the constructs.
  */
 import type { AwsClients } from '../../lambdas/shared/aws.ts';
+import { FAST_PROBE_SEND_DEADLINE_MS } from '../config/fast-probe-message.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
-import { FAST_PROBE_INTERVAL_MS, FAST_PROBES } from '../config/monitor-schema.ts';
 
 /** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
 export const AWS_READ_DEADLINE_MS = 10_000;
@@ -51,11 +51,15 @@ export function isFast(monitor: Monitor): boolean {
 }
 
 /**
- * The longest one invocation of the canary for `monitor` may run, in ms: one check, or for a fast
- * monitor the whole minute of probes (the last starts at 50 s and ends, at the latest, at 59.5 s).
+ * The longest one invocation of the canary for `monitor` may run, in ms: one check; for a fast
+ * monitor one probe plus the send of the minute's later slots (the scheduled invocation, which
+ * sends beside the probe) or the wait for a queued slot's start (an SQS one), whichever is longer:
+ * no invocation waits for the next slot any more (docs/adr/0006-fast-mode.md).
  */
 export function invocationDeadlineMs(monitor: Monitor): number {
-  return isFast(monitor) ? FAST_PROBES * FAST_PROBE_INTERVAL_MS : checkDeadlineMs(monitor);
+  return isFast(monitor)
+    ? checkDeadlineMs(monitor) + FAST_PROBE_SEND_DEADLINE_MS
+    : checkDeadlineMs(monitor);
 }
 
 function headerSecrets(headers: Readonly<Record<string, string | SecretRef>>): SecretRef[] {

@@ -5,6 +5,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCanaryRequest } from '../../lib/config/index.ts';
 import { TIMEOUT_MARGIN_SECONDS } from '../../lib/constructs/canary-function.ts';
+import { invocationDeadlineMs } from '../../lib/monitors/monitor-traits.ts';
 import { infraConfig, withFirstMonitor } from '../support/configs.ts';
 import {
   logicalId,
@@ -203,9 +204,12 @@ describe('fast mode', () => {
     expect(input.monitors).toEqual([expect.objectContaining({ fast: true, timeoutMs: 4_000 })]);
   });
 
-  it('gives the canary a timeout covering the minute of probes plus the margin', () => {
+  it('no longer sizes the canary for a minute of probes: one probe and the send (4 s + 5 s)', () => {
+    const monitor = fast.stack.monitors.get('api-health')?.monitor;
+    if (!monitor) throw new Error('no api-health');
+    expect(invocationDeadlineMs(monitor)).toBe(9_000);
     const canary = fast.template.toJSON().Resources[logicalId(fast.stack.canary.lambda)];
-    expect(canary.Properties.Timeout).toBe(60 + TIMEOUT_MARGIN_SECONDS);
+    expect(canary.Properties.Timeout).toBeLessThan(60 + TIMEOUT_MARGIN_SECONDS);
   });
 
   it('leaves the standard monitors on their schedule periods', () => {
