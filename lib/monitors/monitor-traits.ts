@@ -51,15 +51,27 @@ export function isFast(monitor: Monitor): boolean {
 }
 
 /**
- * The longest one invocation of the canary for `monitor` may run, in ms: one check; for a fast
- * monitor one probe plus the send of the minute's later slots (the scheduled invocation, which
- * sends beside the probe) or the wait for a queued slot's start (an SQS one), whichever is longer:
+ * The longest one invocation of the canary for `monitor` may run, in ms: one check and, if the
+ * monitor confirms, its confirmation probe; for a fast monitor one probe plus the send of the
+ * minute's later slots (the scheduled invocation, which sends beside the probe) or the wait for a
+ * queued slot's start (an SQS one), whichever is longer:
  * no invocation waits for the next slot any more (docs/adr/0006-fast-mode.md).
  */
 export function invocationDeadlineMs(monitor: Monitor): number {
   return isFast(monitor)
     ? checkDeadlineMs(monitor) + FAST_PROBE_SEND_DEADLINE_MS
-    : checkDeadlineMs(monitor);
+    : confirmedCheckDeadlineMs(monitor);
+}
+
+/**
+ * The longest a standard check may run with its confirmation probe (lambdas/canary/confirm.ts): the
+ * second probe starts `afterMs` after the first started, or when the first timed out, whichever is
+ * later, and takes at most `timeoutMs` itself. One check for a monitor that does not confirm.
+ */
+function confirmedCheckDeadlineMs(monitor: Monitor): number {
+  const one = checkDeadlineMs(monitor);
+  if (monitor.kind !== 'http' || monitor.confirm === false) return one;
+  return Math.max(monitor.confirm.afterMs, one) + one;
 }
 
 function headerSecrets(headers: Readonly<Record<string, string | SecretRef>>): SecretRef[] {

@@ -14,6 +14,7 @@ import {
   resolveAlarm,
   toCanaryEvent,
 } from '../../lib/config/index.ts';
+import { invocationDeadlineMs } from '../../lib/monitors/monitor-traits.ts';
 
 const http = (name: string, over: Record<string, unknown> = {}) => ({
   kind: 'http',
@@ -229,6 +230,23 @@ describe('confirm', () => {
       'monitors[2].confirm',
     ]);
     for (const line of lines) expect(line).toMatch(/: unknown field; known fields: name, /);
+  });
+
+  it("sizes the canary's deadline for the second probe: max(afterMs, timeoutMs) + timeoutMs", () => {
+    const [standard, slow, late, off, fast] = monitors([
+      http('standard'),
+      http('slow', { timeoutMs: 20_000 }),
+      http('late', { confirm: { afterMs: 30_000 } }),
+      http('off', { confirm: false }),
+      http('fast', { fast: true }),
+    ]);
+    if (!standard || !slow || !late || !off || !fast) throw new Error('missing monitors');
+    expect(invocationDeadlineMs(standard)).toBe(10_000 + 10_000);
+    expect(invocationDeadlineMs(slow)).toBe(20_000 + 20_000);
+    expect(invocationDeadlineMs(late)).toBe(30_000 + 10_000);
+    expect(invocationDeadlineMs(off)).toBe(10_000);
+    // The fast branch is fast mode's own (one probe plus the send), untouched by confirm.
+    expect(invocationDeadlineMs(fast)).toBeLessThan(10_000 + 10_000);
   });
 });
 
