@@ -374,7 +374,7 @@ function fastModeIssues(m: MonitorInput, report: (message: string, path: Propert
   }
   if (m.schedule !== undefined && m.schedule !== FAST_SCHEDULE) {
     report(
-      `${m.schedule} does not work with fast: true, which is invoked every minute and probes every ${FAST_PROBE_INTERVAL_MS / 1000} s inside it; remove schedule (or use "${FAST_SCHEDULE}")`,
+      `${m.schedule} does not work with fast: true, which is invoked every minute and probes every ${FAST_PROBE_INTERVAL_MS / 1000} s from there; remove schedule (or use "${FAST_SCHEDULE}")`,
       ['schedule'],
     );
   }

@@ -178,8 +178,8 @@ describe('config resolution', () => {
       service: 'madef-api-health',
       severity: 'P2',
       schedule: 'rate(1 minute)',
-      // Confirmed by a second probe 5 s after the first, one failing minute pages.
-      alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 },
+      // Confirmed by a second probe 5 s after the first, one failing minute pages; OK after three passing.
+      alarm: { datapointsToAlarm: 1, evaluationPeriods: 3 },
       confirm: { afterMs: 5_000 },
       method: 'GET',
       timeoutMs: 10_000,
@@ -276,7 +276,7 @@ describe('fast mode', () => {
   it('rejects a schedule other than rate(1 minute)', () => {
     expect(problems({ project: 'x', monitors: [http({ fast: true, schedule: 'rate(5 minutes)' })] })).toEqual(
       [
-        'monitors[0].schedule: rate(5 minutes) does not work with fast: true, which is invoked every minute and probes every 10 s inside it; remove schedule (or use "rate(1 minute)")',
+        'monitors[0].schedule: rate(5 minutes) does not work with fast: true, which is invoked every minute and probes every 10 s from there; remove schedule (or use "rate(1 minute)")',
       ],
     );
     expect(
