@@ -57,11 +57,13 @@ const SQS_MAX_DELAY_SECONDS = 900;
 export const SQS_MAX_BATCH_ENTRIES = 10;
 
 /**
- * Whole seconds from `now` to `at`, rounded down (the message is at most a second early, and the
- * record handler waits out the rest: {@link planRecord}); 0 when `at` has passed.
+ * Whole seconds from `now` to `at`, rounded up: the message becomes visible at most a second after
+ * its slot's planned start, whose period it still owns (its datapoint is stamped with `at`), so the
+ * record handler rarely waits ({@link planRecord}) and no Lambda is billed for sleeping; 0 when `at`
+ * has passed.
  */
 export function delaySeconds(at: number, now: number): number {
-  return Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.floor((at - now) / 1000)));
+  return Math.min(SQS_MAX_DELAY_SECONDS, Math.max(0, Math.ceil((at - now) / 1000)));
 }
 
 /**
@@ -157,8 +159,9 @@ export async function sendFastProbes(
 /** A queued slot more than this late is dropped: its 10 s period is over. */
 export const FAST_STALE_AFTER_MS = FAST_PROBE_INTERVAL_MS;
 /**
- * The longest an early record waits for its slot. A message is at most a second early (its delay is
- * rounded down); more means the clocks disagree, and the probe runs then, still stamped with `at`.
+ * The longest an early record waits for its slot. A message is never early by its delay (rounded
+ * up), only if the sender's and the receiver's clocks disagree; past this, the probe runs at once,
+ * still stamped with `at`.
  */
 export const FAST_MAX_EARLY_WAIT_MS = 2_000;
 

@@ -42,21 +42,22 @@ describe('the slots of a fast minute', () => {
     ]);
   });
 
-  it('delays each message by the whole seconds to its slot, rounded down, never below 0', () => {
+  it('delays each message by the whole seconds to its slot, rounded up, never below 0', () => {
     expect(delaySeconds(T0 + 10_000, T0)).toBe(10);
-    expect(delaySeconds(T0 + 10_000, T0 + 1)).toBe(9);
-    expect(delaySeconds(T0 + 10_000, T0 + 999)).toBe(9);
+    expect(delaySeconds(T0 + 10_000, T0 + 1)).toBe(10);
+    expect(delaySeconds(T0 + 10_000, T0 + 999)).toBe(10);
+    expect(delaySeconds(T0 + 10_000, T0 + 1_001)).toBe(9);
     expect(delaySeconds(T0 + 10_000, T0 + 12_000)).toBe(0);
   });
 
   it('builds one entry per later slot, body { fastProbe: { slot, at, monitors } }, delayed from the send', () => {
     const entries = slotEntries(T0, T0 + 250, inputs);
     expect(entries.map((e) => [e.Id, e.DelaySeconds])).toEqual([
-      ['slot-1', 9],
-      ['slot-2', 19],
-      ['slot-3', 29],
-      ['slot-4', 39],
-      ['slot-5', 49],
+      ['slot-1', 10],
+      ['slot-2', 20],
+      ['slot-3', 30],
+      ['slot-4', 40],
+      ['slot-5', 50],
     ]);
     expect(JSON.parse(entries[2]?.MessageBody ?? '')).toEqual({
       fastProbe: { slot: 3, at: T0 + 30_000, monitors: inputs },

@@ -201,7 +201,7 @@ describe('fast mode, the scheduled invocation', () => {
     expect(clock.slept).toEqual([]);
   });
 
-  it('delays by whole seconds from the moment of sending, rounded down (9, 19 ... when 0.4 s has passed)', async () => {
+  it('delays by whole seconds from the moment of sending, rounded up (10, 20 ... when 0.2 s has passed: never early, so nothing sleeps)', async () => {
     const queueUrl = fauxqs.createQueue('fast-probes-2').queueUrl;
     const clock = fakeClock(T0);
     // Each reading of the clock is 200 ms after the last.
@@ -219,7 +219,7 @@ describe('fast mode, the scheduled invocation', () => {
     await invoke(run, JSON.parse(JSON.stringify(toCanaryEvent(own))));
     const entries = sent[0]?.input.Entries as { DelaySeconds: number; MessageBody: string }[];
     // t0 was read first; the delays were computed 200 ms later.
-    expect(entries.map((e) => e.DelaySeconds)).toEqual([9, 19, 29, 39, 49]);
+    expect(entries.map((e) => e.DelaySeconds)).toEqual([10, 20, 30, 40, 50]);
     expect(entries.map((e) => JSON.parse(e.MessageBody).fastProbe.at - T0)).toEqual([
       10_000, 20_000, 30_000, 40_000, 50_000,
     ]);
