@@ -220,8 +220,10 @@ describe('the confirmation probe, through the handler', () => {
     const { result, emf, clock } = await invoke(event({ url: server.url('/hang/a'), timeoutMs }));
     expect(count('/hang/a')).toBe(2);
     const [first = 0, second = 0] = arrivals.get('/hang/a') ?? [];
-    expect(second - first).toBeGreaterThanOrEqual(timeoutMs - 5);
-    expect(second - first).toBeLessThan(timeoutMs + 150);
+    // Measured where the server sees each request: the first one's connection set-up (inside its
+    // timeout) can make the gap a little shorter than timeoutMs under load.
+    expect(second - first).toBeGreaterThanOrEqual(timeoutMs - 100);
+    expect(second - first).toBeLessThan(timeoutMs + 400);
     // No wait: the first probe ended after afterMs had passed.
     expect(clock.slept).toEqual([]);
     expect(result).toMatchObject({ ok: false, reason: 'timeout' });
