@@ -7,6 +7,7 @@ import { dashboardName, METRIC_NAMESPACE } from '../naming.ts';
 import type { GroupedServiceAlarm } from './grouped-service-alarm.ts';
 import type { HealthMonitor } from './health-monitor.ts';
 import type { RemediationDashboardRow } from './remediation.ts';
+import { alarmAnnotation } from './text.ts';
 
 /** Properties of a {@link ServiceDashboard}. */
 export interface ServiceDashboardProps {
@@ -109,7 +110,7 @@ export class ServiceDashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: `${props.service}: failed checks (grouped, every ${props.grouped.periodSeconds} s)`,
           left: [props.grouped.metricFailedChecks().with({ label: 'FailedChecks (sum)' })],
-          leftAnnotations: [props.grouped.alarm.toAnnotation()],
+          leftAnnotations: [alarmAnnotation(props.grouped.alarm)],
           leftYAxis: { min: 0, showUnits: false },
           width: 24,
           height: 6,
@@ -164,7 +165,7 @@ function monitorRow(health: HealthMonitor): cloudwatch.IWidget[] {
   const success = new cloudwatch.GraphWidget({
     title: `${m.name}: success (${m.severity}, ${m.schedule})`,
     left: [health.metricSuccess().with({ label: 'Success (1 passed, 0 failed)' })],
-    leftAnnotations: health.alarm ? [health.alarm.toAnnotation()] : [],
+    leftAnnotations: health.alarm ? [alarmAnnotation(health.alarm)] : [],
     leftYAxis: { min: 0, max: 1, showUnits: false },
     width: m.tier === 'lean' ? 24 : 12,
     height: 6,

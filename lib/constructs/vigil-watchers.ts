@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { watcherAlarmName } from '../naming.ts';
 import { VIGIL_SEVERITY, VIGIL_WATCHERS, type VigilWatcher } from '../paging/catalog.ts';
 import type { AlarmActionStrategy } from '../paging/severity-action-strategy.ts';
+import { alarmAnnotation } from './text.ts';
 
 /** Properties of {@link VigilWatchers}. */
 export interface VigilWatchersProps {
@@ -133,7 +134,7 @@ export class VigilWatchers extends Construct {
         new cloudwatch.GraphWidget({
           title: titles[watcher],
           left: [alarm.metric],
-          leftAnnotations: [alarm.toAnnotation()],
+          leftAnnotations: [alarmAnnotation(alarm)],
           width: 6,
           height: 6,
         }),

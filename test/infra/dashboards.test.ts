@@ -83,10 +83,10 @@ describe('service dashboards', () => {
     ]);
   });
 
-  it("graphs each monitor's Success with its alarm threshold", () => {
-    const success = widgets('vigil-shop-api').find((w) =>
-      w.properties.title?.startsWith('api-health: success'),
-    );
+  it("graphs each monitor's Success with its alarm threshold, one datapoint in the singular", () => {
+    const successOf = (monitor: string) =>
+      widgets('vigil-shop-api').find((w) => w.properties.title?.startsWith(`${monitor}: success`));
+    const success = successOf('api-health');
     expect(success?.properties.metrics).toEqual([
       [
         'Vigil',
@@ -96,7 +96,11 @@ describe('service dashboards', () => {
         { label: 'Success (1 passed, 0 failed)', period: 60, stat: 'Minimum' },
       ],
     ]);
+    // A confirmed HTTP monitor's 1 of 3 (CDK's own label says "1 datapoints"); the queue's 2 of 3.
     expect(success?.properties.annotations?.horizontal).toEqual([
+      { label: 'Success < 1 for 1 datapoint within 3 minutes', value: 1, yAxis: 'left' },
+    ]);
+    expect(successOf('api-orders')?.properties.annotations?.horizontal).toEqual([
       { label: 'Success < 1 for 2 datapoints within 3 minutes', value: 1, yAxis: 'left' },
     ]);
   });
