@@ -7,7 +7,8 @@
 import type { Monitor, Severity, VigilConfig } from '../config/index.ts';
 import { DEFAULT_REPEAT_HOURS } from '../config/resolve-monitor.ts';
 import type { Drill } from '../drills/model.ts';
-import { targetSummary } from '../monitors/monitor-traits.ts';
+import { monitorAlarmPeriodSeconds } from '../monitors/alarm-timing.ts';
+import { isFast, targetSummary } from '../monitors/monitor-traits.ts';
 import {
   drillCatalogMonitorName,
   drillSweepAlarmName,
@@ -55,7 +56,7 @@ export interface CatalogMonitor {
   readonly description?: string;
   /** What it checks: "GET https://…/api/health", "SQS queue orders". */
   readonly target: string;
-  /** The threshold in words: "2 of 3 checks fail (rate(1 minute))", "more than 1000 messages". */
+  /** The threshold in words: "2 of 3 checks fail (rate(1 minute))", "more than 1000 messages fails". */
   readonly threshold: string;
   readonly runbook?: string;
   readonly repeatHours: number;
@@ -121,12 +122,25 @@ export function queueAspects(monitor: Monitor): { aspect: string; severity: Seve
   ];
 }
 
+/**
+ * The alarm's rule in words: "1 of 3 checks fail (rate(1 minute), each failure confirmed by a second
+ * probe 5 s later)", "1 of 1 check fails (rate(1 hour))", a fast monitor's "2 of 3 probes fail
+ * (every 10 s)", then what fails a check of its kind. A confirming monitor says so, since its 1 of 3
+ * still means two failed probes in a row (docs/adr/0013-confirmed-failures.md).
+ */
 function thresholdOf(m: Monitor): string {
   const { datapointsToAlarm, evaluationPeriods } = m.alarm;
+  const checks = evaluationPeriods === 1 ? 'check fails' : 'checks fail';
+  const confirmed =
+    m.kind === 'http' && m.confirm !== false
+      ? `, each failure confirmed by a second probe ${m.confirm.afterMs / 1000} s later`
+      : '';
   const base =
     m.tier === 'grouped'
       ? `a failed check (${m.schedule}) counts toward the service's grouped alarm`
-      : `${datapointsToAlarm} of ${evaluationPeriods} checks fail (${m.schedule})`;
+      : isFast(m)
+        ? `${datapointsToAlarm} of ${evaluationPeriods} probes fail (every ${monitorAlarmPeriodSeconds(m)} s)`
+        : `${datapointsToAlarm} of ${evaluationPeriods} ${checks} (${m.schedule}${confirmed})`;
   switch (m.kind) {
     case 'http':
       return m.maxLatencyMs !== undefined ? `${base}; slower than ${m.maxLatencyMs} ms fails` : base;

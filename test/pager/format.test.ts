@@ -53,10 +53,23 @@ function alarmPage(
   return formatPage({ state: 'ALARM', alarm, failing: failingMonitors(catalog, alarm, others, last) }, at);
 }
 
-const apiAlarm = factsFromNotification(notification({ AlarmName: 'vigil-ops-madef-api-health' }));
+/**
+ * The api-health alarm as CloudWatch sends it: a confirmed HTTP monitor's default 1 of 3, so one
+ * failing minute (two failed probes 5 s apart) is enough.
+ */
+const apiTrigger = { ...notification({ AlarmName: 'x' }).Trigger, DatapointsToAlarm: 1 };
+const API_REASON =
+  'Threshold Crossed: 1 out of the last 3 datapoints [0.0 (01/03/26 10:01:00)] was less than the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).';
+const apiAlarm = factsFromNotification(
+  notification({ AlarmName: 'vigil-ops-madef-api-health', NewStateReason: API_REASON, Trigger: apiTrigger }),
+);
+/** The backup alarm as CloudWatch sends it: a backup monitor's default 1 of 1, hourly. */
+const BACKUP_REASON =
+  'Threshold Crossed: 1 out of the last 1 datapoints [0.0 (01/03/26 10:00:00)] was less than the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).';
 const apiRecovered = factsFromNotification(
   notification({
     AlarmName: 'vigil-ops-madef-api-health',
+    Trigger: apiTrigger,
     NewStateValue: 'OK',
     OldStateValue: 'ALARM',
     StateChangeTime: '2026-03-01T10:14:30.000+0000',
@@ -74,7 +87,7 @@ describe('HTTP monitor', () => {
     expect(page).toMatchObject({ incidentKey: 'vigil/ops/madef', severity: 'P1', state: 'ALARM' });
   });
 
-  it('emails what failed, against which threshold, since when, why, the components, runbook and dashboard', () => {
+  it('emails what failed, against which threshold (saying each failure is confirmed), since when, why, the components, runbook and dashboard', () => {
     expect(page.email).toBe(
       [
         'P1 ALARM madef: madef-api-health down (assertion_failed)',
@@ -86,8 +99,8 @@ describe('HTTP monitor', () => {
         'What failed:',
         '- madef-api-health (http): GET https://madef.example.com/api/health',
         '  About: MAdef API health document',
-        '  Threshold: 2 of 3 checks fail (rate(1 minute))',
-        '  Observed: Success 0, alarm threshold < 1 (2 of 3 datapoints of 60 s)',
+        '  Threshold: 1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 5 s later)',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
         '  Last check: assertion_failed at 2026-03-01 10:01 UTC',
         '    status: expected "healthy", got "unhealthy"',
         '    HTTP 503 in 5012 ms',
@@ -95,13 +108,31 @@ describe('HTTP monitor', () => {
         '  Runbook: https://github.com/acme/ops/blob/main/runbooks/madef-home-care.md#5-verify-system-health',
         '',
         'Alarm: vigil-ops-madef-api-health',
-        'Reason: Threshold Crossed: 2 out of the last 3 datapoints [0.0 (01/03/26 10:01:00), 0.0 (01/03/26 10:00:00)] were less than the threshold (1.0) (minimum 2 datapoints for OK -> ALARM transition).',
+        `Reason: ${API_REASON}`,
         `Dashboard: ${MADEF_DASHBOARD}`,
         'Remediation: none configured',
         'Incident key: vigil/ops/madef',
         '',
       ].join('\n'),
     );
+  });
+
+  it("says in the threshold line what a failed check means: confirmed, unconfirmed, or a fast monitor's probes", () => {
+    const { monitors } = buildPagerCatalog(
+      parseConfig({
+        project: 'modes',
+        monitors: [
+          { kind: 'http', name: 'confirmed', url: 'https://a.example.com/', confirm: { afterMs: 2_000 } },
+          { kind: 'http', name: 'single', url: 'https://b.example.com/', confirm: false },
+          { kind: 'http', name: 'fast', url: 'https://c.example.com/', fast: true },
+        ],
+      }),
+    );
+    expect(monitors.confirmed?.threshold).toBe(
+      '1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 2 s later)',
+    );
+    expect(monitors.single?.threshold).toBe('2 of 3 checks fail (rate(1 minute))');
+    expect(monitors.fast?.threshold).toBe('2 of 3 probes fail (every 10 s)');
   });
 
   it('resolves the same incident key on OK and says how long it lasted', () => {
@@ -142,15 +173,16 @@ describe('HTTP monitor', () => {
     const silent = factsFromNotification(
       notification({
         AlarmName: 'vigil-ops-madef-api-health',
+        Trigger: apiTrigger,
         NewStateReason:
-          'Threshold Crossed: no datapoints were received for 3 periods and 3 missing datapoints were treated as [Breaching].',
+          'Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [Breaching].',
       }),
     );
     const p = alarmPage(silent, [], new Map(), ctx('2026-03-01T10:03:00Z'));
     expect(p.sms).toBe('P1 ALARM madef: madef-api-health down (no data)');
     expect(p.email).toContain(
       [
-        '  Observed: no Success data, alarm threshold < 1 (2 of 3 datapoints of 60 s)',
+        '  Observed: no Success data, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
         "  Last check: none found in the canary's recent logs",
         '  Runbook: https://github.com/acme/ops/blob/main/runbooks/madef-home-care.md#5-verify-system-health',
       ].join('\n'),
@@ -245,9 +277,13 @@ describe('backup monitor', () => {
       notification({
         AlarmName: 'vigil-ops-madef-db-backup',
         StateChangeTime: '2026-03-01T10:00:40.000+0000',
-        NewStateReason:
-          'Threshold Crossed: 2 out of the last 3 datapoints [0.0 (01/03/26 10:00:00), 0.0 (01/03/26 09:00:00)] were less than the threshold (1.0) (minimum 2 datapoints for OK -> ALARM transition).',
-        Trigger: { ...notification({ AlarmName: 'x' }).Trigger, Period: 3600 },
+        NewStateReason: BACKUP_REASON,
+        Trigger: {
+          ...notification({ AlarmName: 'x' }).Trigger,
+          Period: 3600,
+          EvaluationPeriods: 1,
+          DatapointsToAlarm: 1,
+        },
       }),
     );
     const page = alarmPage(alarm, [], checks(backupStale), ctx('2026-03-01T10:01:00Z'));
@@ -263,15 +299,15 @@ describe('backup monitor', () => {
         '',
         'What failed:',
         '- madef-db-backup (backup): newest backup in s3://acme-db-backups/madef/',
-        '  Threshold: 2 of 3 checks fail (rate(1 hour)); newest backup older than 26 h fails',
-        '  Observed: Success 0, alarm threshold < 1 (2 of 3 datapoints of 3600 s)',
+        '  Threshold: 1 of 1 check fails (rate(1 hour)); newest backup older than 26 h fails',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 1 datapoints of 3600 s)',
         '  Last check: backup_too_old at 2026-03-01 10:00 UTC',
         '    newest backup madef/madef_20260228_040000.sql.gz is 30.0 h old; the limit is 26 h',
         '    Measured: BackupAgeSeconds 108000, BackupSizeBytes 48213404, BackupCount 7',
         '  Runbook: https://github.com/acme/ops/blob/main/runbooks/madef-home-care.md#3-restore-database-backup',
         '',
         'Alarm: vigil-ops-madef-db-backup',
-        'Reason: Threshold Crossed: 2 out of the last 3 datapoints [0.0 (01/03/26 10:00:00), 0.0 (01/03/26 09:00:00)] were less than the threshold (1.0) (minimum 2 datapoints for OK -> ALARM transition).',
+        `Reason: ${BACKUP_REASON}`,
         `Dashboard: ${MADEF_DASHBOARD}`,
         'Remediation: none configured',
         'Incident key: vigil/ops/madef',
@@ -311,15 +347,14 @@ describe('service composite', () => {
   const backup: AlarmFacts = {
     name: 'vigil-ops-madef-db-backup',
     state: 'ALARM',
-    reason:
-      'Threshold Crossed: 2 out of the last 3 datapoints [0.0 (01/03/26 10:00:00), 0.0 (01/03/26 09:00:00)] were less than the threshold (1.0) (minimum 2 datapoints for OK -> ALARM transition).',
+    reason: BACKUP_REASON,
     since: new Date('2026-03-01T10:00:40Z'),
     trigger: {
       metricName: 'Success',
       threshold: 1,
       comparisonOperator: 'LessThanThreshold',
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
       periodSeconds: 3600,
     },
   };
@@ -353,8 +388,8 @@ describe('service composite', () => {
         'What failed:',
         '- madef-api-health (http): GET https://madef.example.com/api/health',
         '  About: MAdef API health document',
-        '  Threshold: 2 of 3 checks fail (rate(1 minute))',
-        '  Observed: Success 0, alarm threshold < 1 (2 of 3 datapoints of 60 s)',
+        '  Threshold: 1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 5 s later)',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
         '  Last check: assertion_failed at 2026-03-01 10:01 UTC',
         '    status: expected "healthy", got "unhealthy"',
         '    HTTP 503 in 5012 ms',
@@ -362,8 +397,8 @@ describe('service composite', () => {
         '  Runbook: https://github.com/acme/ops/blob/main/runbooks/madef-home-care.md#5-verify-system-health',
         '',
         '- madef-db-backup (backup): newest backup in s3://acme-db-backups/madef/',
-        '  Threshold: 2 of 3 checks fail (rate(1 hour)); newest backup older than 26 h fails',
-        '  Observed: Success 0, alarm threshold < 1 (2 of 3 datapoints of 3600 s)',
+        '  Threshold: 1 of 1 check fails (rate(1 hour)); newest backup older than 26 h fails',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 1 datapoints of 3600 s)',
         '  Last check: backup_too_old at 2026-03-01 10:00 UTC',
         '    newest backup madef/madef_20260228_040000.sql.gz is 30.0 h old; the limit is 26 h',
         '    Measured: BackupAgeSeconds 108000, BackupSizeBytes 48213404, BackupCount 7',
