@@ -55,10 +55,14 @@ describe('the function', () => {
     });
   });
 
-  it('has explicit memory, and a timeout that lets the slowest check (20 s) finish', () => {
+  it('has explicit memory, and a timeout that lets the slowest check finish with its confirmation probe (20 s + 20 s)', () => {
+    // A confirming monitor's worst case is max(afterMs, timeoutMs) + timeoutMs: the second probe
+    // starts afterMs after the first started, or when the first times out, and may time out too.
+    // shop-health: max(5 s, 20 s) + 20 s = 40 s; api-health and nightly-report (10 s default):
+    // max(5 s, 10 s) + 10 s = 20 s. Without the confirmation probe it would be 20 s.
     synth.template.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 256,
-      Timeout: 20 + TIMEOUT_MARGIN_SECONDS,
+      Timeout: 40 + TIMEOUT_MARGIN_SECONDS,
     });
   });
 

@@ -121,11 +121,13 @@ describe('alarms', () => {
     }
   });
 
-  it('uses the schedule cadence as the period and the monitor M of N (default 2 of 3)', () => {
+  it('uses the schedule cadence as the period and the monitor M of N (default 1 of 3 for a confirmed HTTP check)', () => {
+    // api-health sets no alarm and confirms by default: one confirmed failing minute pages, and
+    // three passing minutes clear it.
     expect(alarmNamed('vigil-acme-api-health')).toMatchObject({
       Period: 60,
       EvaluationPeriods: 3,
-      DatapointsToAlarm: 2,
+      DatapointsToAlarm: 1,
     });
     expect(alarmNamed('vigil-acme-shop-health')).toMatchObject({
       Period: 300,
@@ -157,7 +159,9 @@ describe('alarms', () => {
     expect(description).toContain('Public API health document');
     expect(description).toContain('GET https://api.example.com/health');
     expect(description).toContain('Runbook: https://github.com/acme/ops/blob/main/runbook.md#api-down');
-    expect(description).toContain('2 of 3');
+    expect(description).toContain(
+      'P1 · service api-health · ALARM when 1 of 3 checks (rate(1 minute)) fail or do not report.',
+    );
   });
 
   it('gives a disabled monitor no alarm', () => {
@@ -177,7 +181,7 @@ describe('fast mode', () => {
   const fastAlarm = () =>
     propertiesOf(fast.template, 'AWS::CloudWatch::Alarm', 'AlarmName', 'vigil-acme-api-health');
 
-  it('alarms on 10 s periods of the high-resolution Success: minimum below 1, 3 of 3, missing data breaching', () => {
+  it('alarms on 10 s periods of the high-resolution Success: minimum below 1, 2 of 3, missing data breaching', () => {
     expect(fastAlarm()).toMatchObject({
       Namespace: 'Vigil',
       MetricName: 'Success',
@@ -187,10 +191,10 @@ describe('fast mode', () => {
       Threshold: 1,
       ComparisonOperator: 'LessThanThreshold',
       EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
+      DatapointsToAlarm: 2,
       TreatMissingData: 'breaching',
     });
-    expect(fastAlarm().AlarmDescription).toContain('fast mode · ALARM when 3 of 3 probes (every 10 s)');
+    expect(fastAlarm().AlarmDescription).toContain('fast mode · ALARM when 2 of 3 probes (every 10 s)');
   });
 
   it('still invokes the canary every minute, with the fast monitor in the payload', () => {

@@ -72,10 +72,12 @@ describe('grouped tier', () => {
           schedule: 'rate(1 minute)',
         }),
       ),
+      // Its 2 of 2 against the others' default 1 of 3: the smallest M (1) and the smallest N (2)
+      // come from different monitors.
       http('shop-hourly', {
         service: 'shop',
         schedule: 'rate(5 minutes)',
-        alarm: { datapointsToAlarm: 1, evaluationPeriods: 2 },
+        alarm: { datapointsToAlarm: 2, evaluationPeriods: 2 },
       }),
     ],
   });
@@ -84,7 +86,7 @@ describe('grouped tier', () => {
     synth = synthVigil(config);
   });
 
-  it('gives the service exactly one alarm: Sum of FailedChecks {Service} >= 1, strictest M of N, missing data breaching', () => {
+  it('gives the service exactly one alarm: Sum of FailedChecks {Service} >= 1, strictest M of N (smallest M, smallest N >= M), missing data breaching', () => {
     expect(monitorAlarmNames(synth)).toEqual(['vigil-t-service-shop-grouped']);
     const [grouped] = Object.values(
       synth.template.findResources('AWS::CloudWatch::Alarm', {
