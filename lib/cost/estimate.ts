@@ -286,8 +286,9 @@ export function fastQueueIdleRequestsPerMonth(usage: UsageFigures = USAGE): numb
  * slowest check (they run at once) plus {@link USAGE.sharedCheckDurationMs} per further check, and
  * Lambda's own log lines per invocation. A fast group runs {@link FAST_PROBES} such invocations a
  * minute (one probe of every member each: the scheduled one and five from its queue) and sends,
- * receives and deletes its queued slots (`messageBytes` each; see {@link fastProbeMessageBytes}),
- * and each queued invocation waits {@link USAGE.fastSlotWaitMs} for its slot.
+ * receives and deletes its queued slots (`messageBytes` each; see {@link fastProbeMessageBytes}).
+ * A queued slot is never early (its `DelaySeconds` rounds up, lambdas/canary/fast-probe.ts), so no
+ * invocation is billed for sleeping until its slot.
  */
 export function groupUsage(
   group: Pick<InvocationGroup, 'schedule' | 'fast'> & {
@@ -300,11 +301,10 @@ export function groupUsage(
   const lambdaRequests = invocations * (group.fast ? FAST_PROBES : 1);
   const durationMs = usage.invocationDurationMs + Math.max(0, group.size - 1) * usage.sharedCheckDurationMs;
   const minutes = group.fast ? invocations : 0;
-  const waitMs = minutes * FAST_QUEUED_SLOTS * usage.fastSlotWaitMs;
   return {
     invocations,
     lambdaRequests,
-    gbSeconds: ((lambdaRequests * durationMs + waitMs) / 1000) * (usage.lambdaMemoryMb / 1024),
+    gbSeconds: ((lambdaRequests * durationMs) / 1000) * (usage.lambdaMemoryMb / 1024),
     logBytes: lambdaRequests * usage.logBytesPerInvocation,
     sqsRequests: minutes * fastQueueRequestsPerMinute(group.messageBytes ?? 0),
   };

@@ -130,12 +130,6 @@ export const USAGE = {
   fastQueuePollers: 5,
   /** Long polls a minute each idle poller makes (20 s waits). */
   fastQueuePollsPerPollerPerMinute: 3,
-  /**
-   * Billed wait of each queued fast slot, ms: the scheduled invocation delays a slot's message by
-   * the floor of the seconds to its planned start, so it arrives up to 1 s early (0.5 s on average,
-   * less SQS's own delivery time, taken as none) and the canary sleeps until the slot.
-   */
-  fastSlotWaitMs: 500,
   /** Billed duration of one pager sweep or heartbeat (reads alarms and mute rules), ms. */
   pagerDurationMs: 1_000,
   /**

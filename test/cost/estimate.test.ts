@@ -75,9 +75,8 @@ describe('estimateCost', () => {
     // The fast monitor: six invocations a minute (the scheduled one and five slots from its queue),
     // each one probe, billed like a standard invocation (300 ms at 256 MB).
     const requests = perMinute + perMinute * 6 + perFive;
-    // Each of its five queued slots arrives up to 1 s early (DelaySeconds is floored): 0.5 s of sleep.
-    const gbSeconds =
-      perMinute * 0.3 * 0.25 + (perMinute * 6 * 0.3 + perMinute * 5 * 0.5) * 0.25 + perFive * 0.3 * 0.25;
+    // A queued slot is never early (DelaySeconds rounds up): no Lambda time sleeping for it.
+    const gbSeconds = perMinute * 0.3 * 0.25 + perMinute * 6 * 0.3 * 0.25 + perFive * 0.3 * 0.25;
     // Its queue: 1 SendMessageBatch, 5 receives and 5 deletes a minute (one 64 KB chunk each), and
     // the event source mapping's idle long polls, 5 pollers x 3 a minute, at $0.40 per million.
     const sqsRequests = perMinute * (1 + 5 + 5) + perMinute * 5 * 3;
@@ -99,13 +98,13 @@ describe('estimateCost', () => {
       Object.values(e.byService).reduce((s, v) => s + v, 0),
       9,
     );
-    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $0.7538 + $0.4555 + $0.19.
-    expect(e.total.toFixed(2)).toBe('15.30');
+    // The figure a person reads: $2.70 + $2.10 + $9.00 + $0.0993 + $0.3888 + $0.4555 + $0.19.
+    expect(e.total.toFixed(2)).toBe('14.93');
   });
 
   it('prints one summary line for cdk synth', () => {
     expect(costSummaryLine(e)).toBe(
-      'Vigil: expected bill $15.30/month for 3 monitors (npx vigil cost for the breakdown)',
+      'Vigil: expected bill $14.93/month for 3 monitors (npx vigil cost for the breakdown)',
     );
   });
 
@@ -156,30 +155,30 @@ describe('per endpoint-month', () => {
       0.3 +
       n / 1e6 +
       (n * 6 * 0.2) / 1e6 +
-      (n * 6 * 0.3 + n * 5 * 0.5) * 0.25 * GB_S +
+      n * 6 * 0.3 * 0.25 * GB_S +
       sqs +
       logGb * 0.5 +
       logGb * (30 / (730 / 24)) * 0.03;
     expect(endpointMonthCost(true).total).toBeCloseTo(expected, 9);
-    // $0.60 + $0.30 + $0.0438 + $0.6804 + $0.4555 + $0.1555, under Route 53's $3.85.
-    expect(endpointMonthCost(true).total.toFixed(2)).toBe('2.24');
-    expect(endpointMonthCost(true, 30, { tier: 'lean' }).total.toFixed(2)).toBe('1.94');
+    // $0.60 + $0.30 + $0.0438 + $0.3154 + $0.4555 + $0.1555, under Route 53's $3.85.
+    expect(endpointMonthCost(true).total.toFixed(2)).toBe('1.87');
+    expect(endpointMonthCost(true, 30, { tier: 'lean' }).total.toFixed(2)).toBe('1.57');
   });
 
   it('fast, ten in one group: a tenth of the Scheduler, Lambda and queue; CloudWatch stays per endpoint', () => {
     const n = 43_800;
     const logGb = (n * 6 * 1200) / GIB;
-    // Each of the six invocations a minute probes all ten: 300 ms + 9 x 10 ms; five wait 0.5 s.
-    const gbS = (n * 6 * ((300 + 9 * 10) / 1000) + n * 5 * 0.5) * 0.25;
+    // Each of the six invocations a minute probes all ten: 300 ms + 9 x 10 ms; none sleeps for its slot.
+    const gbS = n * 6 * ((300 + 9 * 10) / 1000) * 0.25;
     const shared = (n / 1e6 + (n * 6 * 0.2) / 1e6 + gbS * GB_S + ((n * 11 + n * 15) * 0.4) / 1e6) / 10;
     const logs = logGb * 0.5 + logGb * (30 / (730 / 24)) * 0.03;
     const full = endpointMonthCost(true, 30, { sharedBy: 10 });
     expect(full.total).toBeCloseTo(0.6 + 0.3 + shared + logs, 9);
     // Over $1.00 in the full tier: LatencyMs is a $0.30 metric of its own.
-    expect(full.total.toFixed(2)).toBe('1.18');
+    expect(full.total.toFixed(2)).toBe('1.14');
     const lean = endpointMonthCost(true, 30, { tier: 'lean', sharedBy: 10 });
     expect(lean.total).toBeCloseTo(0.3 + 0.3 + shared + logs, 9);
-    expect(lean.total.toFixed(2)).toBe('0.88');
+    expect(lean.total.toFixed(2)).toBe('0.84');
   });
 
   it('shared: an invocation shared by 3 costs each a third of its Scheduler, requests, time and platform lines', () => {
