@@ -37,7 +37,18 @@ describe('vigil cost', () => {
     expect(out).toMatch(/^TOTAL\s+\$7\.\d\d$/m);
     expect(out).toMatch(/^Vigil full, standard \(1 min, own invocation\)\s+\$0\.82 /m);
     expect(out).toMatch(/^Vigil full, standard \(1 min, invocation shared by 3\)\s+\$0\.76 /m);
-    expect(out).toMatch(/^Vigil full, fast \(10 s probes, own invocation\)\s+\$9\.87 /m);
+    // Fast mode, a month of 43,800 minutes, six one-probe invocations each (262,800 requests;
+    // a queued slot is never early, so no Lambda sleeps until it):
+    // metrics $0.60 + high-resolution alarm $0.30 + Scheduler 43,800 x $1/1M = $0.0438
+    // + Lambda 262,800 x $0.2/1M = $0.0526 and 262,800 x 0.3 s x 0.25 GB = 19,710 GB-s
+    //   x $0.0000133334 = $0.2628
+    // + SQS (43,800 x (1 send + 5 receives + 5 deletes) + 43,800 x 5 pollers x 3 idle polls)
+    //   x $0.4/1M = $0.4555
+    // + logs 262,800 x 1,200 B = 0.2937 GiB: x $0.50 + x $0.03 x 30/30.42 = $0.1555
+    // = $1.8702. In a group of ten, the per-group items are shared (Lambda at 390 ms an
+    // invocation: 300 + 9 x 10): $0.60 + $0.30 + $0.0044 + $0.0394 + $0.0456 + $0.1555 = $1.1449.
+    expect(out).toMatch(/^Vigil full, fast \(10 s probes, alone in the fast group\)\s+\$1\.87 /m);
+    expect(out).toMatch(/^Vigil full, fast \(10 s probes, fast group of 10\)\s+\$1\.14 /m);
     expect(out).toMatch(/^CloudWatch Synthetics \(1 run\/min\)\s+\$52\.66 /m);
     expect(out).toMatch(/^Route 53 health check \(HTTPS, string match\)\s+\$2\.85 /m);
     expect(io.err()).toBe('');
