@@ -21,9 +21,8 @@ export default defineConfig({
     schedule: 'rate(1 minute)',
     // No alarm here: each kind has its own default. "Alert if status is not healthy for 2 consecutive
     // checks" (whatsapp-ai-assistant runbook) is, for an HTTP monitor, the confirmation probe (a
-    // failing check is probed again 5 s later and fails only if that fails too) and a 1-of-3 alarm:
-    // one confirmed failing minute pages, a blip shorter than 5 s pages nothing, and the alarm is OK
-    // again after three passing minutes.
+    // failing check is probed again 5 s later and fails only if that fails too) and a 1-of-1 alarm:
+    // one confirmed failing minute pages, and a blip shorter than 5 s pages nothing.
     timeoutMs: 10_000,
   },
   paging: {
@@ -170,7 +169,7 @@ export default defineConfig({
       url: 'https://assistant.example.com/api/health',
       severity: 'P1',
       // "Alert if response time > 5 seconds"; "not healthy for 2 consecutive checks": the default
-      // confirmation probe and 1-of-3 alarm (see defaults).
+      // confirmation probe and 1-of-1 alarm (see defaults).
       maxLatencyMs: 5_000,
       assertions: [
         { path: 'status', equals: 'healthy' },

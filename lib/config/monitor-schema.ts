@@ -419,8 +419,8 @@ const monitorBase = {
   schedule: z.optional(scheduleSchema),
   /**
    * Alarm M of N; give one of the two and the other follows the kind's default (see
-   * {@link resolveAlarm}). @default defaults.alarm, else the kind's ({@link defaultAlarmFor}): 1 of 3
-   * for a confirming HTTP monitor, 1 of 1 for a backup, 2 of 3 for the rest
+   * {@link resolveAlarm}). @default defaults.alarm, else the kind's ({@link defaultAlarmFor}): 1 of 1
+   * for a confirming HTTP monitor and a backup, 2 of 3 for the rest
    */
   alarm: z.optional(alarmSchema),
   /** Link to the runbook section that says what to do (shown in pages). */
@@ -565,7 +565,7 @@ export const httpMonitorSchema = z.strictObject({
   headers: z.optional(headersSchema),
   /** Request body for POST/PUT/PATCH (sent as-is). */
   body: z.optional(z.string().check(z.maxLength(64 * 1024, 'must be at most 64 KiB'))),
-  /** Whole-check deadline, including redirects and the one network retry. @default 10000 (5000 with fast: true) */
+  /** Whole-check deadline, including redirects and the one network retry. @default 10000 (4000 with fast: true) */
   timeoutMs: z.optional(timeoutMsSchema),
   /** Redirects followed before `redirect_loop`. 0 treats any redirect as the answer. @default 5 */
   maxRedirects: z.optional(int(0, 10)),
@@ -604,7 +604,7 @@ export const httpMonitorSchema = z.strictObject({
    * The confirmation probe: a failing check is probed again in the same invocation, `afterMs` after
    * the first probe started (at once when the first ended later, e.g. a timeout), and fails only if
    * that one fails too. One failing minute, confirmed, is the runbooks' "2 consecutive failures", so
-   * the alarm defaults to 1 of 3 (pages on that minute). Not with `fast: true`, whose next probe 10 s later is its
+   * the alarm defaults to 1 of 1. Not with `fast: true`, whose next probe 10 s later is its
    * confirmation. `vigil check` probes once. @default { afterMs: 5000 } (off with fast: true)
    */
   confirm: z.optional(confirmSchema),
@@ -915,12 +915,15 @@ export interface AlarmSpec {
 }
 
 /**
- * The default HTTP monitor's alarm (standard mode, confirming): 1 of 3. A failing minute is already
- * two failed probes 5 s apart, the runbooks' "2 consecutive failures", so it pages on that minute,
- * as fast as 1 of 1; the alarm returns to OK only after three passing minutes, so an endpoint that
- * fails every other minute pages once, not every other minute.
+ * The default HTTP monitor's alarm (standard mode, confirming): 1 of 1. A failing minute is already
+ * two failed probes 5 s apart, the runbooks' "2 consecutive failures", so it pages on that minute.
+ * Not 1 of 3, which would hold the alarm until three passing minutes: when the invocation delay
+ * leaves one minute without a datapoint (a schedule whose phase sits on a minute boundary), CloudWatch
+ * fills the empty period as breaching whenever fewer than 3 of the last 5 hold data, and 1 of 3 then
+ * pages with nothing failing (0.25 % of windows in bench/page-latency.ts); 1 of 1 judges the newest
+ * period that holds data and never does.
  */
-export const DEFAULT_ALARM = { datapointsToAlarm: 1, evaluationPeriods: 3 } as const;
+export const DEFAULT_ALARM = { datapointsToAlarm: 1, evaluationPeriods: 1 } as const;
 /** An HTTP monitor with `confirm: false`: the runbooks' two consecutive failures as 2 failing minutes of 3. */
 export const UNCONFIRMED_DEFAULT_ALARM = { datapointsToAlarm: 2, evaluationPeriods: 3 } as const;
 /**
@@ -938,7 +941,7 @@ type MonitorKind = (typeof MONITOR_KINDS)[number];
 
 /**
  * The alarm a monitor gets when neither it nor the config's `defaults.alarm` sets one, by kind:
- * HTTP confirming 1 of 3, HTTP with `confirm: false` 2 of 3, HTTP fast 2 of 3 ten-second periods,
+ * HTTP confirming 1 of 1, HTTP with `confirm: false` 2 of 3, HTTP fast 2 of 3 ten-second periods,
  * queue 2 of 3, backup 1 of 1, command 2 of 3. Takes a monitor as written in the config or resolved
  * (`confirm` absent means the default, on; it is off with `fast`).
  */
@@ -955,8 +958,8 @@ export function defaultAlarmFor(monitor: {
 /**
  * M of N from a kind's default and the alarms set over it (`defaults.alarm`, then the monitor's;
  * later wins field by field). When only one of the two is given, the other follows the default so
- * that M <= N: M alone keeps the default N or grows it to M (`{ datapointsToAlarm: 4 }` on a 1 of 3
- * default is 4 of 4), N alone keeps the default M or shrinks it to N.
+ * that M <= N: M alone keeps the default N or grows it to M (`{ datapointsToAlarm: 2 }` on a 1 of 1
+ * default is 2 of 2), N alone keeps the default M or shrinks it to N.
  */
 export function resolveAlarm(
   kindDefault: AlarmSpec,
@@ -990,8 +993,12 @@ export const FAST_PROBE_INTERVAL_MS = 10_000;
 export const FAST_PROBES = 6;
 /** A probe must end before the next one starts: its timeout stays a second under the interval. */
 export const FAST_MAX_TIMEOUT_MS = 9_000;
-/** A fast monitor's timeoutMs unless it sets its own (defaults.timeoutMs is for standard monitors). */
-export const FAST_DEFAULT_TIMEOUT_MS = 5_000;
+/**
+ * A fast monitor's timeoutMs unless it sets its own (defaults.timeoutMs is for standard monitors):
+ * 4 s, Route 53's own limit for a health check's connection. A hanging endpoint holds each probe's
+ * datapoint back for this long, so it is part of the time to page.
+ */
+export const FAST_DEFAULT_TIMEOUT_MS = 4_000;
 /**
  * Two failed probes of three 10 s periods: the runbooks' two consecutive failures (each probe is the
  * previous one's confirmation), and one lost probe never pages alone.

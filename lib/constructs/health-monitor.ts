@@ -162,7 +162,7 @@ export class HealthMonitor extends Construct {
         ...(m.runbook ? [`Runbook: ${m.runbook}`] : []),
         isFast(m)
           ? `${m.severity} · service ${m.service} · fast mode · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} probes (every ${this.periodSeconds} s) fail or do not report.`
-          : `${m.severity} · service ${m.service} · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} checks (${m.schedule}) fail or do not report.`,
+          : `${m.severity} · service ${m.service} · ALARM when ${datapointsToAlarm} of ${evaluationPeriods} ${evaluationPeriods === 1 ? 'check' : 'checks'} (${m.schedule}) ${evaluationPeriods === 1 ? 'fails or does' : 'fail or do'} not report.${m.kind === 'http' && m.confirm !== false ? ` A failed check is one confirmed by a second probe ${m.confirm.afterMs / 1000} s after the first.` : ''}`,
       ].join('\n'),
       1024,
     );

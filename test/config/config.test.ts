@@ -178,8 +178,8 @@ describe('config resolution', () => {
       service: 'madef-api-health',
       severity: 'P2',
       schedule: 'rate(1 minute)',
-      // Confirmed by a second probe 5 s after the first, one failing minute pages; OK after three passing.
-      alarm: { datapointsToAlarm: 1, evaluationPeriods: 3 },
+      // Confirmed by a second probe 5 s after the first, one failing minute pages.
+      alarm: { datapointsToAlarm: 1, evaluationPeriods: 1 },
       confirm: { afterMs: 5_000 },
       method: 'GET',
       timeoutMs: 10_000,
@@ -231,7 +231,7 @@ describe('config resolution', () => {
 });
 
 describe('fast mode', () => {
-  it('gives a fast monitor its own defaults: every minute, 5 s timeout, 2 of 3, no confirmation, not the config defaults', () => {
+  it('gives a fast monitor its own defaults: every minute, 4 s timeout, 2 of 3, no confirmation, not the config defaults', () => {
     const [fast, standard] = parseConfig({
       project: 'x',
       defaults: {
@@ -244,7 +244,7 @@ describe('fast mode', () => {
     expect(fast).toMatchObject({
       fast: true,
       schedule: 'rate(1 minute)',
-      timeoutMs: 5_000,
+      timeoutMs: 4_000,
       alarm: { datapointsToAlarm: 2, evaluationPeriods: 3 },
       confirm: false,
     });
@@ -286,7 +286,7 @@ describe('fast mode', () => {
 
   it('rejects a timeout that would run into the next probe', () => {
     expect(problems({ project: 'x', monitors: [http({ fast: true, timeoutMs: 9_001 })] })).toEqual([
-      'monitors[0].timeoutMs: 9001 ms is too long for fast: true: a probe must end before the next one starts 10 s later; use at most 9000 (default 5000)',
+      'monitors[0].timeoutMs: 9001 ms is too long for fast: true: a probe must end before the next one starts 10 s later; use at most 9000 (default 4000)',
     ]);
   });
 

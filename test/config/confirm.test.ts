@@ -61,7 +61,7 @@ const alarmOf = (m: Monitor | undefined) =>
   m && `${m.alarm.datapointsToAlarm} of ${m.alarm.evaluationPeriods}`;
 
 describe('alarm defaults per kind', () => {
-  it('defaults each kind as the ADR table says: confirmed http 1 of 3, unconfirmed 2 of 3, fast 2 of 3, queue 2 of 3, backup 1 of 1, command 2 of 3', () => {
+  it('defaults each kind as the ADR table says: confirmed http 1 of 1, unconfirmed 2 of 3, fast 2 of 3, queue 2 of 3, backup 1 of 1, command 2 of 3', () => {
     const resolved = monitors([
       http('standard'),
       http('unconfirmed', { confirm: false }),
@@ -71,7 +71,7 @@ describe('alarm defaults per kind', () => {
       command('worker'),
     ]);
     expect(resolved.map((m) => [m.name, alarmOf(m)])).toEqual([
-      ['standard', '1 of 3'],
+      ['standard', '1 of 1'],
       ['unconfirmed', '2 of 3'],
       ['fast', '2 of 3'],
       ['orders', '2 of 3'],
@@ -79,7 +79,7 @@ describe('alarm defaults per kind', () => {
       ['worker', '2 of 3'],
     ]);
     // The same table from the one function, for a monitor as written or as resolved.
-    expect(defaultAlarmFor({ kind: 'http' })).toEqual({ datapointsToAlarm: 1, evaluationPeriods: 3 });
+    expect(defaultAlarmFor({ kind: 'http' })).toEqual({ datapointsToAlarm: 1, evaluationPeriods: 1 });
     expect(defaultAlarmFor({ kind: 'http', confirm: { afterMs: 2_000 } })).toEqual(DEFAULT_ALARM);
     expect(defaultAlarmFor({ kind: 'http', confirm: false })).toEqual({
       datapointsToAlarm: 2,
@@ -114,15 +114,13 @@ describe('alarm defaults per kind', () => {
   it('fills the half of M of N not given from the kind default, keeping M <= N', () => {
     const resolved = monitors([
       http('two-minutes', { alarm: { datapointsToAlarm: 2 } }),
-      http('four-minutes', { alarm: { datapointsToAlarm: 4 } }),
-      http('recovers-at-once', { alarm: { evaluationPeriods: 1 } }),
+      http('recovers-slowly', { alarm: { evaluationPeriods: 3 } }),
       queue('orders', { alarm: { evaluationPeriods: 1 } }),
       command('worker', { alarm: { datapointsToAlarm: 3 } }),
     ]);
     expect(resolved.map((m) => [m.name, alarmOf(m)])).toEqual([
-      ['two-minutes', '2 of 3'],
-      ['four-minutes', '4 of 4'],
-      ['recovers-at-once', '1 of 1'],
+      ['two-minutes', '2 of 2'],
+      ['recovers-slowly', '1 of 3'],
       ['orders', '1 of 1'],
       ['worker', '3 of 3'],
     ]);

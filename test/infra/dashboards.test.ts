@@ -96,9 +96,9 @@ describe('service dashboards', () => {
         { label: 'Success (1 passed, 0 failed)', period: 60, stat: 'Minimum' },
       ],
     ]);
-    // A confirmed HTTP monitor's 1 of 3 (CDK's own label says "1 datapoints"); the queue's 2 of 3.
+    // A confirmed HTTP monitor's 1 of 1 (CDK's own label says "1 datapoints"); the queue's 2 of 3.
     expect(success?.properties.annotations?.horizontal).toEqual([
-      { label: 'Success < 1 for 1 datapoint within 3 minutes', value: 1, yAxis: 'left' },
+      { label: 'Success < 1 for 1 datapoint within 1 minute', value: 1, yAxis: 'left' },
     ]);
     expect(successOf('api-orders')?.properties.annotations?.horizontal).toEqual([
       { label: 'Success < 1 for 2 datapoints within 3 minutes', value: 1, yAxis: 'left' },

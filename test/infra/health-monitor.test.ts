@@ -121,12 +121,11 @@ describe('alarms', () => {
     }
   });
 
-  it('uses the schedule cadence as the period and the monitor M of N (default 1 of 3 for a confirmed HTTP check)', () => {
-    // api-health sets no alarm and confirms by default: one confirmed failing minute pages, and
-    // three passing minutes clear it.
+  it('uses the schedule cadence as the period and the monitor M of N (default 1 of 1 for a confirmed HTTP check)', () => {
+    // api-health sets no alarm and confirms by default: one confirmed failing minute pages.
     expect(alarmNamed('vigil-acme-api-health')).toMatchObject({
       Period: 60,
-      EvaluationPeriods: 3,
+      EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
     });
     expect(alarmNamed('vigil-acme-shop-health')).toMatchObject({
@@ -160,7 +159,7 @@ describe('alarms', () => {
     expect(description).toContain('GET https://api.example.com/health');
     expect(description).toContain('Runbook: https://github.com/acme/ops/blob/main/runbook.md#api-down');
     expect(description).toContain(
-      'P1 · service api-health · ALARM when 1 of 3 checks (rate(1 minute)) fail or do not report.',
+      'P1 · service api-health · ALARM when 1 of 1 check (rate(1 minute)) fails or does not report. A failed check is one confirmed by a second probe 5 s after the first.',
     );
   });
 

@@ -145,23 +145,23 @@ describe('dependencies', () => {
   });
 
   it("waits a minute past the dependency's detection, and holds pages until the dependant's slowest alarm can clear", () => {
-    // Detection is period x M, recovery period x (N - M + 1). db-health (confirmed HTTP, 1 of 3)
+    // Detection is period x M, recovery period x (N - M + 1). db-health (confirmed HTTP, 1 of 1)
     // detects in 60 s, as soon as any api alarm: no lag, one minute of slack (the lag itself is
     // in the suppressionTiming tests below).
-    // api P1: api-health (1 of 3) needs 3 x 60 s of passing checks to clear after db recovers.
+    // api P1: api-health (1 of 1) needs 60 s of passing checks to clear after db recovers, + 60 s.
     expect(composite('vigil-shop-service-api-P1')).toMatchObject({
       ActionsSuppressorWaitPeriod: 60,
-      ActionsSuppressorExtensionPeriod: 240,
+      ActionsSuppressorExtensionPeriod: 120,
     });
-    // api P2: the queue (2 of 3) and its dead letters (1 of 2) each clear in 2 x 60 s.
+    // api P2: the queue (2 of 3) and its dead letters (1 of 2) each clear in 2 x 60 s, + 60 s.
     expect(composite('vigil-shop-service-api-P2')).toMatchObject({
       ActionsSuppressorWaitPeriod: 60,
       ActionsSuppressorExtensionPeriod: 180,
     });
-    // api P3: api-slow (5 min, 1 of 3) needs 3 x 300 s + 60 s, cut to the 15-minute ceiling.
+    // api P3: api-slow (5 min, 1 of 1) needs 300 s + 60 s.
     expect(composite('vigil-shop-service-api-P3')).toMatchObject({
       ActionsSuppressorWaitPeriod: 60,
-      ActionsSuppressorExtensionPeriod: 900,
+      ActionsSuppressorExtensionPeriod: 360,
     });
   });
 

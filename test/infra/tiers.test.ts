@@ -70,14 +70,16 @@ describe('grouped tier', () => {
           service: 'shop',
           severity: i === 7 ? 'P1' : 'P3',
           schedule: 'rate(1 minute)',
+          // Unconfirmed: the kind's 2 of 3.
+          confirm: false,
         }),
       ),
-      // Its 2 of 2 against the others' default 1 of 3: the smallest M (1) and the smallest N (2)
-      // come from different monitors.
+      // Its 1 of 4 against the others' 2 of 3: the smallest M (1) and the smallest N (3) come from
+      // different monitors.
       http('shop-hourly', {
         service: 'shop',
         schedule: 'rate(5 minutes)',
-        alarm: { datapointsToAlarm: 2, evaluationPeriods: 2 },
+        alarm: { datapointsToAlarm: 1, evaluationPeriods: 4 },
       }),
     ],
   });
@@ -102,7 +104,7 @@ describe('grouped tier', () => {
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       DatapointsToAlarm: 1,
-      EvaluationPeriods: 2,
+      EvaluationPeriods: 3,
       TreatMissingData: 'breaching',
     });
     // The highest severity among its monitors pages: P1's raw topic.

@@ -60,8 +60,8 @@ function alarmNames(): string[] {
 }
 
 describe('certificate warning alarm', () => {
-  it("pages P3 when CertificateDaysLeft drops under warnDays (14), on the monitor's M of N (1 of 3), missing data not breaching", () => {
-    // madef-tls sets no alarm, so it has a confirmed HTTP monitor's 1 of 3. Days left only fall
+  it("pages P3 when CertificateDaysLeft drops under warnDays (14), on the monitor's M of N (1 of 1), missing data not breaching", () => {
+    // madef-tls sets no alarm, so it has a confirmed HTTP monitor's 1 of 1. Days left only fall
     // until a renewal, so one reading under warnDays is enough to warn.
     synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmName: 'vigil-warn-madef-tls-certificate-warning',
@@ -74,7 +74,7 @@ describe('certificate warning alarm', () => {
       Period: 60,
       Threshold: 14,
       ComparisonOperator: 'LessThanThreshold',
-      EvaluationPeriods: 3,
+      EvaluationPeriods: 1,
       DatapointsToAlarm: 1,
       TreatMissingData: 'notBreaching',
       AlarmActions: [{ Ref: logicalId(synth.stack.paging.topics.P3) }],

@@ -54,12 +54,16 @@ function alarmPage(
 }
 
 /**
- * The api-health alarm as CloudWatch sends it: a confirmed HTTP monitor's default 1 of 3, so one
+ * The api-health alarm as CloudWatch sends it: a confirmed HTTP monitor's default 1 of 1, so one
  * failing minute (two failed probes 5 s apart) is enough.
  */
-const apiTrigger = { ...notification({ AlarmName: 'x' }).Trigger, DatapointsToAlarm: 1 };
+const apiTrigger = {
+  ...notification({ AlarmName: 'x' }).Trigger,
+  DatapointsToAlarm: 1,
+  EvaluationPeriods: 1,
+};
 const API_REASON =
-  'Threshold Crossed: 1 out of the last 3 datapoints [0.0 (01/03/26 10:01:00)] was less than the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).';
+  'Threshold Crossed: 1 out of the last 1 datapoints [0.0 (01/03/26 10:01:00)] was less than the threshold (1.0) (minimum 1 datapoint for OK -> ALARM transition).';
 const apiAlarm = factsFromNotification(
   notification({ AlarmName: 'vigil-ops-madef-api-health', NewStateReason: API_REASON, Trigger: apiTrigger }),
 );
@@ -99,8 +103,8 @@ describe('HTTP monitor', () => {
         'What failed:',
         '- madef-api-health (http): GET https://madef.example.com/api/health',
         '  About: MAdef API health document',
-        '  Threshold: 1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 5 s later)',
-        '  Observed: Success 0, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
+        '  Threshold: 1 of 1 check fails (rate(1 minute), each failure confirmed by a second probe 5 s later)',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 1 datapoints of 60 s)',
         '  Last check: assertion_failed at 2026-03-01 10:01 UTC',
         '    status: expected "healthy", got "unhealthy"',
         '    HTTP 503 in 5012 ms',
@@ -129,7 +133,7 @@ describe('HTTP monitor', () => {
       }),
     );
     expect(monitors.confirmed?.threshold).toBe(
-      '1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 2 s later)',
+      '1 of 1 check fails (rate(1 minute), each failure confirmed by a second probe 2 s later)',
     );
     expect(monitors.single?.threshold).toBe('2 of 3 checks fail (rate(1 minute))');
     expect(monitors.fast?.threshold).toBe('2 of 3 probes fail (every 10 s)');
@@ -182,7 +186,7 @@ describe('HTTP monitor', () => {
     expect(p.sms).toBe('P1 ALARM madef: madef-api-health down (no data)');
     expect(p.email).toContain(
       [
-        '  Observed: no Success data, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
+        '  Observed: no Success data, alarm threshold < 1 (1 of 1 datapoints of 60 s)',
         "  Last check: none found in the canary's recent logs",
         '  Runbook: https://github.com/acme/ops/blob/main/runbooks/madef-home-care.md#5-verify-system-health',
       ].join('\n'),
@@ -388,8 +392,8 @@ describe('service composite', () => {
         'What failed:',
         '- madef-api-health (http): GET https://madef.example.com/api/health',
         '  About: MAdef API health document',
-        '  Threshold: 1 of 3 checks fail (rate(1 minute), each failure confirmed by a second probe 5 s later)',
-        '  Observed: Success 0, alarm threshold < 1 (1 of 3 datapoints of 60 s)',
+        '  Threshold: 1 of 1 check fails (rate(1 minute), each failure confirmed by a second probe 5 s later)',
+        '  Observed: Success 0, alarm threshold < 1 (1 of 1 datapoints of 60 s)',
         '  Last check: assertion_failed at 2026-03-01 10:01 UTC',
         '    status: expected "healthy", got "unhealthy"',
         '    HTTP 503 in 5012 ms',
