@@ -9,7 +9,7 @@ export const FULL_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:se
 
 /**
  * Four monitors covering what the infrastructure decides on:
- * - `api-health` P1, every minute, default 2 of 3, an SSM and a Secrets Manager header;
+ * - `api-health` P1, every minute, default alarm (confirmed, 1 of 1), an SSM and a Secrets Manager header;
  * - `shop-health` P3, every 5 minutes, 3 of 5, 20 s timeout, a secret given by full ARN;
  * - `nightly-report` P4, a daily-running cron every 15 minutes;
  * - `retired` disabled, with a parameter the canary must NOT be allowed to read.
