@@ -552,7 +552,8 @@ export const confirmSchema = z.union(
     }),
   ],
   {
-    error: () => 'must be true, false or { afterMs: 5000 } (whole ms after the first probe started, 1000..30000)',
+    error: () =>
+      'must be true, false or { afterMs: 5000 } (whole ms after the first probe started, 1000..30000)',
   },
 );
 export type ConfirmInput = z.input<typeof confirmSchema>;
