@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   canaryEventSchema,
   loadConfig,
   parseCanaryEvent,
@@ -11,6 +10,7 @@ import {
   rateSeconds,
   toCanaryEvent,
 } from '../../lib/config/index.ts';
+import { problems } from '../support/config-problems.ts';
 
 const http = (over: Record<string, unknown> = {}) => ({
   name: 'madef-api-health',
@@ -18,17 +18,6 @@ const http = (over: Record<string, unknown> = {}) => ({
   url: 'https://madef.example.com/api/health',
   ...over,
 });
-
-/** The issues a config produces, as "path: message" lines. */
-function problems(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('config validation names the path and the fix', () => {
   it('rejects an unknown field and suggests the known one', () => {

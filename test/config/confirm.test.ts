@@ -5,7 +5,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   DEFAULT_ALARM,
   defaultAlarmFor,
   type Monitor,
@@ -15,6 +14,7 @@ import {
   toCanaryEvent,
 } from '../../lib/config/index.ts';
 import { invocationDeadlineMs } from '../../lib/monitors/monitor-traits.ts';
+import { problems } from '../support/config-problems.ts';
 
 const http = (name: string, over: Record<string, unknown> = {}) => ({
   kind: 'http',
@@ -45,16 +45,6 @@ const command = (name: string, over: Record<string, unknown> = {}) => ({
 
 function monitors(list: Record<string, unknown>[], extra: Record<string, unknown> = {}): readonly Monitor[] {
   return parseConfig({ project: 'x', ...extra, monitors: list }).monitors;
-}
-
-function problems(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
 }
 
 const alarmOf = (m: Monitor | undefined) =>

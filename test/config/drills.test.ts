@@ -3,7 +3,8 @@
  * and the defaults a drill resolves to.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../lib/config/index.ts';
+import { parseConfig } from '../../lib/config/index.ts';
+import { problems } from '../support/config-problems.ts';
 
 const RUNBOOK =
   'https://github.com/example/ops/blob/main/runbooks/madef-home-care.md#3-restore-database-backup';
@@ -65,17 +66,6 @@ const rdsRestore = {
 };
 
 const config = (...drills: unknown[]) => ({ project: 'x', monitors, drills });
-
-/** The issues a config produces, as "path: message" lines. */
-function problems(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('drill config errors name the path and the fix', () => {
   it('rejects an unknown backup monitor, listing the backup monitors', () => {

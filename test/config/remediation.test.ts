@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ConfigError,
   canaryEventSchema,
   parseConfig,
   toCanaryEvent,
@@ -8,6 +7,7 @@ import {
 } from '../../lib/config/index.ts';
 import { aspectsOfInput } from '../../lib/config/remediation-schema.ts';
 import { queueAspects } from '../../lib/paging/catalog.ts';
+import { problems } from '../support/config-problems.ts';
 
 const HOST = 'i-0123456789abcdef0';
 
@@ -50,17 +50,6 @@ const onMonitor = (remediate: Record<string, unknown>, monitor: Record<string, u
   project: 'x',
   monitors: [{ ...monitor, remediate }],
 });
-
-/** The issues a config produces, as "path: message" lines. */
-function problems(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 describe('remediate: what cannot work is refused with the path and the fix', () => {
   it('refuses a ladder with no steps', () => {

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ConfigError,
-  isCredentialHeader,
-  isCredentialQueryParam,
-  parseConfig,
-} from '../../lib/config/index.ts';
+import { isCredentialHeader, isCredentialQueryParam, parseConfig } from '../../lib/config/index.ts';
+import { problems } from '../support/config-problems.ts';
 
 // Issue 12 part 3: a plain-text credential never validates, so it never reaches a template.
 
@@ -16,17 +12,6 @@ const http = (over: Record<string, unknown> = {}) => ({
   url: 'https://madef.example.com/api/health',
   ...over,
 });
-
-/** The issues a config produces, as "path: message" lines. */
-function problems(input: unknown): string[] {
-  try {
-    parseConfig(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 const LEAK =
   'would land in plain text in the synthesized template and the schedule payload, where anyone who can read the stack can read it';
