@@ -13,6 +13,7 @@ import type { CheckResult } from '../../lambdas/canary/checks/result.ts';
 import { type ConfirmClock, runConfirmed } from '../../lambdas/canary/confirm.ts';
 import { createCanaryHandler } from '../../lambdas/canary/handler.ts';
 import { type Monitor, parseConfig, toCanaryEvent, toGroupEvent } from '../../lib/config/index.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 import { json, type RouteServer, startRouteServer } from '../support/route-server.ts';
 
 const SPEEDUP = 5;
@@ -277,16 +278,7 @@ describe('runConfirmed', () => {
   const pass: CheckResult = { ...failure(''), ok: true, detail: undefined } as CheckResult;
   /** A clock that stands still until slept (or a probe moves it). */
   function still() {
-    const clock = {
-      time: 1_000_000,
-      slept: [] as number[],
-      now: () => clock.time,
-      sleep: async (ms: number) => {
-        clock.slept.push(ms);
-        clock.time += ms;
-      },
-    };
-    return clock;
+    return fakeClock(1_000_000);
   }
   function probes(clock: { time: number }, probeMs: number, ...results: CheckResult[]) {
     const starts: number[] = [];

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ProbeClock } from '../../lambdas/canary/fast-probe.ts';
 import { createCanaryHandler, FastProbeSendError } from '../../lambdas/canary/handler.ts';
 import { parseConfig, toCanaryEvent, toGroupEvent } from '../../lib/config/index.ts';
+import { fakeClock } from '../support/fake-clock.ts';
 import { json, type RouteServer, startRouteServer } from '../support/route-server.ts';
 
 const T0 = 1_700_000_000_000;
@@ -57,18 +58,6 @@ afterEach(() => {
 });
 
 /** A clock that stands still until slept: `sleep` moves it forward by exactly what was asked. */
-function fakeClock(start: number): ProbeClock & { time: number; readonly slept: number[] } {
-  const clock = {
-    time: start,
-    slept: [] as number[],
-    now: () => clock.time,
-    sleep: async (ms: number) => {
-      clock.slept.push(ms);
-      clock.time += ms;
-    },
-  };
-  return clock;
-}
 
 const context = {
   functionName: 'vigil-canary',
