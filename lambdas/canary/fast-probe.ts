@@ -11,12 +11,13 @@
  */
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import * as z from 'zod/mini';
+import { SQS_MAX_MESSAGE_BYTES, toFastProbeMessage } from '../../lib/config/fast-probe-message.ts';
 import {
+  FAST_PROBE_INTERVAL_MS,
   FAST_PROBE_SEND_DEADLINE_MS,
-  SQS_MAX_MESSAGE_BYTES,
-  toFastProbeMessage,
-} from '../../lib/config/fast-probe-message.ts';
-import { FAST_PROBE_INTERVAL_MS, FAST_PROBES, type MonitorInput } from '../../lib/config/monitor-schema.ts';
+  FAST_PROBES,
+  type MonitorInput,
+} from '../../lib/config/monitor-schema.ts';
 import type { Loaded } from '../shared/aws.ts';
 
 /** Time as fast mode sees it. */

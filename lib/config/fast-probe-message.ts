@@ -60,11 +60,3 @@ export const SQS_MAX_MESSAGE_BYTES = 256 * 1024;
  */
 export const FAST_PROBE_MESSAGE_EXTRA_BYTES =
   toFastProbeMessage(FAST_PROBES - 1, 9_999_999_999_999, []).length - '{"monitors":[]}'.length;
-
-/**
- * How long the scheduled invocation may spend queueing the minute's later slots (loading the SQS
- * SDK, the request, its retries): it runs beside slot 0's probe, and the canary's timeout counts it
- * (lib/monitors/monitor-traits.ts). It also covers a queued slot's wait for its start, which is at
- * most two seconds.
- */
-export const FAST_PROBE_SEND_DEADLINE_MS = 5_000;

@@ -992,6 +992,14 @@ export function resolveAlarm(
 export const FAST_SCHEDULE = 'rate(1 minute)';
 export const FAST_PROBE_INTERVAL_MS = 10_000;
 export const FAST_PROBES = 6;
+/**
+ * How long the scheduled invocation may spend queueing the minute's later slots (loading the SQS
+ * SDK, the request, its retries): it runs beside slot 0's probe, and the canary's timeout counts it
+ * (lib/monitors/monitor-traits.ts; defined here, not beside the message schema, so
+ * that module stays out of bundles that only need the constant). It also covers a queued slot's wait for its start, which is at
+ * most two seconds.
+ */
+export const FAST_PROBE_SEND_DEADLINE_MS = 5_000;
 /** A probe must end before the next one starts: its timeout stays a second under the interval. */
 export const FAST_MAX_TIMEOUT_MS = 9_000;
 /**

@@ -5,8 +5,8 @@
  * it needs, and nowhere else in the constructs.
  */
 import type { AwsClients } from '../../lambdas/shared/aws.ts';
-import { FAST_PROBE_SEND_DEADLINE_MS } from '../config/fast-probe-message.ts';
 import type { Monitor, SecretRef } from '../config/index.ts';
+import { FAST_PROBE_SEND_DEADLINE_MS } from '../config/monitor-schema.ts';
 
 /** Budget for one AWS read (SQS attributes, RDS snapshots, Backup recovery points). */
 export const AWS_READ_DEADLINE_MS = 10_000;

@@ -5,9 +5,9 @@
  * say what broke and what to do without reading the config at run time.
  */
 import type { Monitor, Severity, VigilConfig } from '../config/index.ts';
+import { FAST_PROBE_INTERVAL_MS } from '../config/monitor-schema.ts';
 import { DEFAULT_REPEAT_HOURS } from '../config/resolve-monitor.ts';
 import type { Drill } from '../drills/model.ts';
-import { monitorAlarmPeriodSeconds } from '../monitors/alarm-timing.ts';
 import { isFast, targetSummary } from '../monitors/monitor-traits.ts';
 import {
   drillCatalogMonitorName,
@@ -139,7 +139,7 @@ function thresholdOf(m: Monitor): string {
     m.tier === 'grouped'
       ? `a failed check (${m.schedule}) counts toward the service's grouped alarm`
       : isFast(m)
-        ? `${datapointsToAlarm} of ${evaluationPeriods} probes fail (every ${monitorAlarmPeriodSeconds(m)} s)`
+        ? `${datapointsToAlarm} of ${evaluationPeriods} probes fail (every ${FAST_PROBE_INTERVAL_MS / 1000} s)`
         : `${datapointsToAlarm} of ${evaluationPeriods} ${checks} (${m.schedule}${confirmed})`;
   switch (m.kind) {
     case 'http':
