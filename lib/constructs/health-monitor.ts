@@ -55,7 +55,7 @@ export const SUCCESS_THRESHOLD = 1;
  *   (lib/constructs/fast-probe-queue.ts), each probe a high-resolution `Success` datapoint in its
  *   own 10 s period. A shared fast monitor rides the app-wide fast group's schedule, made in the
  *   main stack; the alarm is a high-resolution alarm (10 s period, $0.30 a
- *   month), default 3 of 3, missing data breaching. See docs/adr/0006-fast-mode.md.
+ *   month), default 2 of 3, missing data breaching. See docs/adr/0006-fast-mode.md.
  *
  * Kind-specific facts come from lib/monitors/monitor-traits.ts, so queue, backup and command
  * monitors use this construct unchanged.
