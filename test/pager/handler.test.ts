@@ -20,25 +20,16 @@ import {
   SetAlarmStateCommand,
 } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetCatalogCache } from '../../lambdas/pager/catalog.ts';
 import { factsFromNotification } from '../../lambdas/pager/events.ts';
 import { formatPage } from '../../lambdas/pager/format.ts';
 import { failingMonitors } from '../../lambdas/pager/incident.ts';
 import type { PagerResult } from '../../lambdas/pager/pager.ts';
-import type { Severity } from '../../lib/config/schema.ts';
 import { TEST_CLIENT_CONFIG } from '../support/aws-clients.ts';
+import { type NotifyInbox, startNotifyInbox } from '../support/notify-inbox.ts';
 import {
   apiDown,
   backupStale,
@@ -57,11 +48,7 @@ const logs = mockClient(CloudWatchLogsClient);
 const LOG_GROUP = '/aws/lambda/vigil-ops-canary';
 const DASHBOARD =
   'https://console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/vigil-ops-{service}';
-const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
-
-let fauxqs: FauxqsServer;
-let sqs: SQSClient;
-const queues = new Map<Severity, string>();
+let inbox: NotifyInbox;
 
 const context = {
   functionName: 'vigil-ops-pager',
@@ -73,25 +60,9 @@ const context = {
 } as unknown as Context;
 
 beforeAll(async () => {
-  fauxqs = await startFauxqs({ port: 0, logger: false });
-  const endpoint = fauxqs.address;
-  const sns = new SNSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  sqs = new SQSClient({ ...TEST_CLIENT_CONFIG, endpoint });
-  for (const severity of SEVERITIES) {
-    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: `vigil-ops-notify-${severity}` }));
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `notify-${severity}` }));
-    const attrs = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    await sns.send(
-      new SubscribeCommand({
-        TopicArn,
-        Protocol: 'sqs',
-        Endpoint: attrs.Attributes?.QueueArn,
-        Attributes: { RawMessageDelivery: 'false' },
-      }),
-    );
-    queues.set(severity, QueueUrl ?? '');
-    vi.stubEnv(`NOTIFY_TOPIC_${severity}`, TopicArn ?? '');
-  }
+  inbox = await startNotifyInbox('ops');
+  const endpoint = inbox.endpoint;
+  for (const [severity, arn] of Object.entries(inbox.topicArns)) vi.stubEnv(`NOTIFY_TOPIC_${severity}`, arn);
   vi.stubEnv('AWS_ENDPOINT_URL_SNS', endpoint);
   vi.stubEnv('AWS_REGION', TEST_CLIENT_CONFIG.region);
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
@@ -105,7 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.unstubAllEnvs();
-  await fauxqs?.stop();
+  await inbox?.stop();
 });
 
 beforeEach(() => {
@@ -123,7 +94,7 @@ afterEach(async () => {
   vi.restoreAllMocks();
   vi.stubEnv('VIGIL_CATALOG', JSON.stringify(catalog));
   resetCatalogCache();
-  for (const url of queues.values()) await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
+  await inbox.purge();
 });
 
 /** An SNS event as Lambda receives it from a raw alarm topic. */
@@ -154,24 +125,7 @@ async function invoke(event: unknown): Promise<PagerResult> {
 }
 
 /** What reached the queue subscribed to a severity's notify topic: SNS envelopes. */
-async function received(severity: Severity) {
-  const out = await sqs.send(
-    new ReceiveMessageCommand({
-      QueueUrl: queues.get(severity),
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 0,
-    }),
-  );
-  return (out.Messages ?? []).map((m) => {
-    const envelope = JSON.parse(m.Body ?? '{}') as {
-      Type: string;
-      Subject: string;
-      Message: string;
-      MessageAttributes: Record<string, { Type: string; Value: string }>;
-    };
-    return { ...envelope, document: JSON.parse(envelope.Message) as Record<string, string> };
-  });
-}
+const received = (severity: Parameters<NotifyInbox['received']>[0]) => inbox.received(severity);
 
 function metricAlarm(
   name: string,
