@@ -1,8 +1,7 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../lambdas/canary/checks/result.ts';
-import { recordResult } from '../../lambdas/canary/record.ts';
 import { parseConfig } from '../../lib/config/index.ts';
+import { recordedEmf } from '../support/emf.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -25,24 +24,7 @@ const monitors = parseConfig({
 function emf(name: string, result: CheckResult) {
   const monitor = monitors.find((m) => m.name === name);
   if (!monitor) throw new Error(`no monitor ${name}`);
-  const lines: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const metrics = new Metrics({ namespace: 'Vigil' });
-  metrics.clearDefaultDimensions();
-  recordResult(metrics, monitor, result);
-  metrics.publishStoredMetrics();
-  vi.restoreAllMocks();
-  const line = lines
-    .join('')
-    .split('\n')
-    .find((l) => l.includes('"_aws"'));
-  if (!line) throw new Error('no EMF printed');
-  return JSON.parse(line) as Record<string, unknown> & {
-    _aws: { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] };
-  };
+  return recordedEmf(monitor, result);
 }
 
 const names = (out: ReturnType<typeof emf>) => out._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name);

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../lambdas/canary/checks/result.ts';
 import { recordResult } from '../../lambdas/canary/record.ts';
 import { parseConfig } from '../../lib/config/index.ts';
+import { recordedEmf } from '../support/emf.ts';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -120,30 +121,10 @@ describe('recordResult by cost tier', () => {
     attempts: 1,
   };
 
-  function emf(
-    name: string,
-    result: CheckResult,
-  ): Record<string, unknown> & {
-    _aws: { CloudWatchMetrics: { Metrics: unknown[]; Dimensions: string[][] }[] };
-  } {
+  function emf(name: string, result: CheckResult) {
     const monitor = monitors.find((m) => m.name === name);
     if (!monitor) throw new Error(`no monitor ${name}`);
-    const lines: string[] = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const metrics = new Metrics({ namespace: 'Vigil' });
-    metrics.clearDefaultDimensions();
-    recordResult(metrics, monitor, result);
-    metrics.publishStoredMetrics();
-    vi.restoreAllMocks();
-    const line = lines
-      .join('')
-      .split('\n')
-      .find((l) => l.includes('"_aws"'));
-    if (!line) throw new Error('no EMF printed');
-    return JSON.parse(line);
+    return recordedEmf(monitor, result);
   }
 
   it('full: Success and LatencyMs under {Monitor}', () => {
