@@ -5,6 +5,7 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig, toGroupEvent } from '../../lib/config/index.ts';
+import { captureJsonLines } from '../support/emf.ts';
 
 vi.mock('../../lambdas/canary/checks/index.ts', () => ({
   runCheck: async (monitor: { name: string; kind: string }) => {
@@ -40,16 +41,9 @@ describe('canary handler, a check that throws', () => {
         url: `https://example.com/${name}`,
       })),
     });
-    const lines: Record<string, unknown>[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      for (const line of String(chunk).split('\n'))
-        if (line.trim().startsWith('{')) lines.push(JSON.parse(line));
-      return true;
-    };
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const capture = captureJsonLines();
     const result = await handler(JSON.parse(JSON.stringify(toGroupEvent(config.monitors))), context);
-    vi.restoreAllMocks();
+    const lines = capture.stop();
 
     expect((result as { results: unknown[] }).results).toEqual([
       expect.objectContaining({ monitor: 'fine', ok: true }),

@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import type { ProbeClock } from '../../lambdas/canary/fast-probe.ts';
 import { createCanaryHandler, FastProbeSendError } from '../../lambdas/canary/handler.ts';
 import { parseConfig, toCanaryEvent, toGroupEvent } from '../../lib/config/index.ts';
+import { captureJsonLines } from '../support/emf.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 import { json, type RouteServer, startRouteServer } from '../support/route-server.ts';
 
@@ -89,14 +90,7 @@ function canaryWith(clock: ProbeClock, queueUrl: string) {
 
 /** Runs the handler; returns what it returned (or threw) and every JSON line it printed. */
 async function invoke(run: ReturnType<typeof createCanaryHandler>, payload: unknown) {
-  const lines: Record<string, unknown>[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    for (const line of String(chunk).split('\n'))
-      if (line.trim().startsWith('{')) lines.push(JSON.parse(line));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  const capture = captureJsonLines();
   let result: unknown;
   let error: unknown;
   try {
@@ -104,7 +98,7 @@ async function invoke(run: ReturnType<typeof createCanaryHandler>, payload: unkn
   } catch (e) {
     error = e;
   }
-  vi.restoreAllMocks();
+  const lines = capture.stop();
   type Emf = Record<string, unknown> & { _aws: { Timestamp: number; CloudWatchMetrics: unknown[] } };
   const emf = lines.filter((l) => '_aws' in l) as Emf[];
   const logs = lines.filter((l) => !('_aws' in l));

@@ -1,7 +1,5 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CheckResult } from '../../lambdas/canary/checks/result.ts';
-import { recordResult } from '../../lambdas/canary/record.ts';
 import { parseConfig } from '../../lib/config/index.ts';
 import { recordedEmf } from '../support/emf.ts';
 
@@ -20,26 +18,9 @@ const [queue] = parseConfig({
 }).monitors;
 
 /** Records `result` on a fresh Metrics instance and returns the EMF line it prints. */
-function emfFor(result: CheckResult): Record<string, unknown> & {
-  _aws: { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[]; Dimensions: string[][] }[] };
-} {
-  const lines: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  });
-  const metrics = new Metrics({ namespace: 'Vigil' });
-  metrics.clearDefaultDimensions();
+function emfFor(result: CheckResult) {
   if (!queue) throw new Error('no monitor');
-  recordResult(metrics, queue, result);
-  metrics.publishStoredMetrics();
-  vi.restoreAllMocks();
-  const line = lines
-    .join('')
-    .split('\n')
-    .find((l) => l.includes('"_aws"'));
-  if (!line) throw new Error('no EMF printed');
-  return JSON.parse(line);
+  return recordedEmf(queue, result);
 }
 
 describe('recordResult', () => {

@@ -35,3 +35,24 @@ export function recordedEmf(monitor: Monitor, result: CheckResult): EmfLine {
   if (!line) throw new Error('no EMF printed');
   return JSON.parse(line) as EmfLine;
 }
+
+/**
+ * Captures every JSON line written to stdout and stderr (EMF and Powertools log lines) until
+ * `stop()`, which restores the streams and returns them parsed.
+ */
+export function captureJsonLines(): { stop(): Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const capture = (chunk: string | Uint8Array) => {
+    for (const line of String(chunk).split('\n'))
+      if (line.trim().startsWith('{')) lines.push(JSON.parse(line));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  return {
+    stop() {
+      vi.restoreAllMocks();
+      return lines;
+    },
+  };
+}
